@@ -1,0 +1,10 @@
+/**
+ * The only place that imports @noble. Everything else asks this module for primitives,
+ * so a primitive can be audited or swapped in one file set.
+ */
+export { x25519Keypair, x25519PublicKey, x25519Shared } from './x25519.js';
+export { ed25519Keypair, ed25519PublicKey, ed25519Sign, ed25519Verify } from './ed25519.js';
+export { sha256, hmacSha256, hkdf2, sha384 } from './hash.js';
+export { chachaPolyEncrypt, chachaPolyDecrypt, xchachaEncrypt, xchachaDecrypt } from './aead.js';
+export { deriveBackupKey } from './kdf.js';
+export { randomBytes } from './random.js';
