@@ -24,6 +24,11 @@ function envMiddleware(context, next) {
     };
     return;
   }
+  const peers = /^\/__broker\/(main|second)\/peers$/.exec(context.path);
+  if (peers) {
+    context.body = { ids: brokers[peers[1]].ids() };
+    return;
+  }
   const control = /^\/__broker\/(main|second)\/(stop|start)$/.exec(context.path);
   if (control && context.method === 'POST') {
     const broker = brokers[control[1]];

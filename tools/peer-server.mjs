@@ -12,6 +12,7 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
   let server = null;
   let sockets = new Set();
   let actualPort = port;
+  let ids = new Set();
 
   async function start() {
     if (server) return;
@@ -19,6 +20,8 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
     const httpServer = http.createServer(app);
     const peer = ExpressPeerServer(httpServer, { path: '/', key, alive_timeout: 10000, expire_timeout: 5000 });
     app.use(path, peer);
+    peer.on('connection', (client) => ids.add(client.getId()));
+    peer.on('disconnect', (client) => ids.delete(client.getId()));
     httpServer.on('connection', (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -37,6 +40,7 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
     server = null;
     for (const socket of sockets) socket.destroy();
     sockets = new Set();
+    ids = new Set();
     await new Promise((resolve) => httpServer.close(() => resolve()));
   }
 
@@ -50,6 +54,8 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
     get running() {
       return server !== null;
     },
+    /** Rendezvous IDs with a live registration. */
+    ids: () => [...ids],
     start,
     stop,
   };

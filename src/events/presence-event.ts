@@ -1,0 +1,20 @@
+export type Presence = 'online' | 'offline' | 'connecting';
+
+/** A friend's presence changed; it follows live authenticated sessions, not the broker. */
+export class FriendsChatPresenceEvent extends Event {
+  static readonly eventName = 'friends-chat-presence' as const;
+  readonly friendId: string;
+  readonly presence: Presence;
+
+  constructor(friendId: string, presence: Presence) {
+    super(FriendsChatPresenceEvent.eventName, { bubbles: true, composed: true });
+    this.friendId = friendId;
+    this.presence = presence;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'friends-chat-presence': FriendsChatPresenceEvent;
+  }
+}

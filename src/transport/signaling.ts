@@ -1,0 +1,23 @@
+import type { FriendsChatError } from '../errors.js';
+import type { Channel } from './channel.js';
+
+export type SignalingState = 'connecting' | 'online' | 'offline';
+
+/**
+ * The Signaling port: how two widgets find each other. A backend registers under a
+ * rendezvous ID, dials other rendezvous IDs and hands over incoming channels. It heals
+ * itself (reconnects to its broker with back-off) and reports errors without throwing.
+ */
+export interface Signaling {
+  readonly state: SignalingState;
+  /** Registers under `localId` and keeps the registration alive until `close()`. */
+  start(localId: string): void;
+  /** Opens a channel to `remoteId`; rejects with a `FriendsChatError` on failure or timeout. */
+  dial(remoteId: string): Promise<Channel>;
+  /** Retry the broker at once (the page came back online or became visible). */
+  nudge(): void;
+  close(): void;
+  onChannel(listener: (channel: Channel) => void): () => void;
+  onState(listener: (state: SignalingState) => void): () => void;
+  onError(listener: (error: FriendsChatError) => void): () => void;
+}
