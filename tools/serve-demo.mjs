@@ -1,0 +1,34 @@
+// `npm start`: a local PeerJS server and the demo pages, both on 127.0.0.1.
+// Prints one URL. Ctrl-C stops both.
+import { startPeerServer } from './peer-server.mjs';
+import { startStaticServer } from './static-server.mjs';
+
+const peerPort = Number(process.env.PEER_PORT ?? 9000);
+const webPort = Number(process.env.PORT ?? 8080);
+
+const broker = await startPeerServer({ port: peerPort }).catch(() => startPeerServer({ port: 0 }));
+const signaling = `peerjs://127.0.0.1:${broker.port}${broker.path}?key=${broker.key}`;
+const web = await startStaticServer({
+  port: webPort,
+  mounts: { '/': 'demo', '/dist/': 'dist' },
+  transform: (_path, html) => html.replaceAll('{{SIGNALING}}', signaling),
+}).catch(() =>
+  startStaticServer({
+    port: 0,
+    mounts: { '/': 'demo', '/dist/': 'dist' },
+    transform: (_path, html) => html.replaceAll('{{SIGNALING}}', signaling),
+  }),
+);
+
+console.log(`\nfriends-chat demo: http://127.0.0.1:${web.port}/`);
+console.log(`  (PeerJS server ${signaling}; embed example at /embed.html; Ctrl-C stops)\n`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await Promise.allSettled([web.close(), broker.stop()]);
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
