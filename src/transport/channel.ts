@@ -47,7 +47,8 @@ export class ChannelEvents {
 
   /** Listener errors are reported through `report`, never thrown into the adapter's callback. */
   emitMessage(bytes: Uint8Array, report: (error: unknown) => void): void {
-    for (const listener of this.#message) {
+    // A snapshot: a listener added while this message is handled must not see it.
+    for (const listener of [...this.#message]) {
       try {
         listener(bytes);
       } catch (error) {
@@ -71,7 +72,7 @@ export class ChannelEvents {
   }
 
   emitDrain(report: (error: unknown) => void): void {
-    for (const listener of this.#drain) {
+    for (const listener of [...this.#drain]) {
       try {
         listener();
       } catch (error) {
