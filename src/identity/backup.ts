@@ -14,7 +14,7 @@ const MAX_BACKUP_CHARS = 8 * 1024 * 1024;
  * The check (first 8 bytes of SHA-256 over everything before it) tells a damaged backup
  * (`bad-backup`) apart from a wrong passphrase (`bad-passphrase`, the AEAD tag fails).
  */
-export async function sealBackup(plaintext: Uint8Array, passphrase: string, params = BACKUP_SCRYPT): Promise<string> {
+export async function sealBackup(plaintext: Uint8Array, passphrase: string, params: { N: number; r: number; p: number } = BACKUP_SCRYPT): Promise<string> {
   if (typeof passphrase !== 'string' || passphrase.length < 8) {
     throw new FriendsChatError('bad-passphrase', 'the passphrase must have at least 8 characters');
   }

@@ -48,6 +48,8 @@ export function sessionPrologue(preamble: Uint8Array, fingerprints: { local: str
  */
 export class SecureSession {
   readonly peer: PeerHello;
+  /** The peer's X25519 static key as authenticated by the handshake (for pinning). */
+  readonly peerStaticKey: Uint8Array;
   readonly channel: Channel;
   /** Set when the handshake used an invite secret (responder side: which invite). */
   readonly inviteId: Uint8Array | null;
@@ -58,13 +60,16 @@ export class SecureSession {
   readonly #closeListeners = new Set<(reason: string) => void>();
   #sent = 0;
   #received = 0;
+  /** `performance.now()` of the last authenticated message: the heartbeat reads it. */
+  lastHeardAt = performance.now();
   #fragments: Uint8Array[] = [];
   #fragmentBytes = 0;
   #closed = false;
 
-  private constructor(channel: Channel, peer: PeerHello, send: CipherState, receive: CipherState, rekeyInterval: number, inviteId: Uint8Array | null) {
+  private constructor(channel: Channel, peer: PeerHello, peerStaticKey: Uint8Array, send: CipherState, receive: CipherState, rekeyInterval: number, inviteId: Uint8Array | null) {
     this.channel = channel;
     this.peer = peer;
+    this.peerStaticKey = peerStaticKey;
     this.#send = send;
     this.#receive = receive;
     this.#rekeyInterval = rekeyInterval;
@@ -111,7 +116,7 @@ export class SecureSession {
         });
       const complete = (hello: PeerHello): void => {
         const ciphers = handshake!.split();
-        finish(null, new SecureSession(channel, hello, ciphers.send, ciphers.receive, rekeyInterval, inviteId));
+        finish(null, new SecureSession(channel, hello, ciphers.remoteStatic, ciphers.send, ciphers.receive, rekeyInterval, inviteId));
       };
       unsubscribe.push(channel.onClose(() => finish(new Error('channel closed during the handshake'))));
       unsubscribe.push(
@@ -228,6 +233,7 @@ export class SecureSession {
       // Size first: never spend a decryption on something that cannot be valid.
       if (bytes.length < 17 || bytes.length > MAX_WIRE) throw new FrameError('bad transport message size');
       plaintext = this.#receive.decryptWithAd(AD, bytes);
+      this.lastHeardAt = performance.now();
       if (++this.#received % this.#rekeyInterval === 0) this.#receive.rekey();
     } catch {
       this.close('bad transport message');

@@ -1,0 +1,321 @@
+import { toFriendsChatError, type FriendsChatError } from '../errors.js';
+import type { Presence } from '../events/presence-event.js';
+import type { SecurityWarningReason } from '../events/security-warning-event.js';
+import { rendezvousId, type Identity } from '../identity/identity.js';
+import { FrameType } from '../session/frame.js';
+import { SecureSession } from '../session/secure-session.js';
+import type { Channel } from '../transport/channel.js';
+import type { Signaling } from '../transport/signaling.js';
+import { fromHex } from '../util/bytes.js';
+import { Backoff } from './backoff.js';
+
+export interface ConnectionsOptions {
+  identity: Identity;
+  signaling: Signaling;
+  displayName: () => string;
+  /** Invite secret for an outgoing dial to this profile, if the contact came from an invite. */
+  inviteFor: (profileId: string) => { id: Uint8Array; secret: Uint8Array } | undefined;
+  /** Our own unused invite secrets, for incoming XXpsk3 handshakes. */
+  resolveInvite: (inviteId: Uint8Array) => Uint8Array | null;
+  /**
+   * Decides about an authenticated session: `accept` (a contact), `stranger` (only a
+   * friend request may follow) or `refuse` (blocked, or a key that does not match a pin).
+   */
+  admit: (session: SecureSession) => 'accept' | 'stranger' | 'refuse';
+  onSession: (session: SecureSession, stranger: boolean) => void;
+  onPresence: (profileId: string, presence: Presence) => void;
+  onWarning: (reason: SecurityWarningReason, peer: string, detail: string) => void;
+  onError: (error: FriendsChatError) => void;
+  heartbeatInterval?: number;
+  deadAfter?: number;
+  backoff?: { min: number; max: number };
+  handshakeTimeout?: number;
+  /** Frames per second a session may send before it is cut off as a flood. */
+  maxFramesPerSecond?: number;
+}
+
+const MAX_STRANGERS = 8;
+const STRANGER_LIFETIME = 60000;
+const MAX_HANDSHAKES = 16;
+
+interface Target {
+  backoff: Backoff;
+  timer?: ReturnType<typeof setTimeout>;
+  dialling: boolean;
+}
+
+/**
+ * Keeps one live, authenticated session per contact: dials when both are online, detects
+ * dead peers by heartbeat, reconnects with jittered back-off (and at once when the page
+ * comes back online), resolves duplicate sessions the same way on both sides, and holds
+ * strangers (who may only send a friend request) on a short leash.
+ */
+export class Connections {
+  readonly #o: ConnectionsOptions;
+  readonly #sessions = new Map<string, SecureSession>();
+  readonly #strangers = new Map<string, SecureSession>();
+  readonly #targets = new Map<string, Target>();
+  readonly #presence = new Map<string, Presence>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #handshakes = 0;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #stopped = false;
+
+  constructor(options: ConnectionsOptions) {
+    this.#o = options;
+    this.#unsubscribe.push(
+      options.signaling.onChannel((channel) => this.#incoming(channel)),
+      options.signaling.onState((state) => {
+        if (state === 'online') this.retryAll();
+      }),
+    );
+    this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatInterval ?? 5000);
+  }
+
+  session(profileId: string): SecureSession | undefined {
+    return this.#sessions.get(profileId) ?? this.#strangers.get(profileId);
+  }
+
+  presence(profileId: string): Presence {
+    return this.#presence.get(profileId) ?? 'offline';
+  }
+
+  /** Keep a session with this contact (dial now, and again whenever it drops). */
+  want(profileId: string): void {
+    if (this.#stopped || this.#targets.has(profileId)) return;
+    this.#targets.set(profileId, { backoff: new Backoff(this.#o.backoff), dialling: false });
+    this.#dial(profileId);
+  }
+
+  /** A stranger became a friend: its session now carries everything. */
+  promote(profileId: string): SecureSession | undefined {
+    const session = this.#strangers.get(profileId);
+    if (!session || session.closed) return undefined;
+    this.#strangers.delete(profileId);
+    this.want(profileId);
+    if (this.#sessions.has(profileId)) {
+      session.close('duplicate');
+      return undefined;
+    }
+    this.#install(profileId, session);
+    return session;
+  }
+
+  /** Stop wanting this contact and close any session with it. */
+  drop(profileId: string): void {
+    const target = this.#targets.get(profileId);
+    if (target) clearTimeout(target.timer);
+    this.#targets.delete(profileId);
+    this.#sessions.get(profileId)?.close('dropped');
+    this.#strangers.get(profileId)?.close('dropped');
+    this.#setPresence(profileId, 'offline');
+  }
+
+  /** Dial every wanted contact without a session now (online again, tab visible). */
+  retryAll(): void {
+    for (const [id, target] of this.#targets) {
+      if (this.#sessions.has(id)) continue;
+      target.backoff.reset();
+      clearTimeout(target.timer);
+      this.#dial(id);
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#heartbeat);
+    for (const off of this.#unsubscribe.splice(0)) off();
+    for (const target of this.#targets.values()) clearTimeout(target.timer);
+    this.#targets.clear();
+    for (const session of [...this.#sessions.values(), ...this.#strangers.values()]) session.close('stopped');
+    this.#sessions.clear();
+    this.#strangers.clear();
+  }
+
+  #dial(profileId: string): void {
+    const target = this.#targets.get(profileId);
+    if (!target || target.dialling || this.#sessions.has(profileId) || this.#stopped) return;
+    if (this.#o.signaling.state !== 'online') return; // retried when signaling comes online
+    target.dialling = true;
+    this.#setPresence(profileId, 'connecting');
+    void (async () => {
+      let ok = false;
+      try {
+        const channel = await this.#o.signaling.dial(rendezvousId(fromHex(profileId)));
+        if (this.#stopped || !this.#targets.has(profileId)) {
+          channel.close();
+          return;
+        }
+        const session = await this.#establish(channel, this.#o.inviteFor(profileId));
+        if (!session) return;
+        if (session.peer.profileId !== profileId) {
+          // Someone else answered at this rendezvous ID (a lying broker, or a squatter).
+          this.#o.onWarning('handshake-failed', profileId, 'a different key answered at this contact’s address');
+          session.close('wrong peer');
+          return;
+        }
+        ok = this.#adopt(session);
+      } catch (error) {
+        // Offline friends are the normal case; only report what is not.
+        const wrapped = toFriendsChatError(error, 'connection-failed');
+        if (wrapped.code !== 'connection-failed') this.#o.onError(wrapped);
+      } finally {
+        target.dialling = false;
+        if (!ok && this.#targets.has(profileId) && !this.#sessions.has(profileId)) {
+          this.#setPresence(profileId, 'offline');
+          this.#schedule(profileId);
+        }
+      }
+    })();
+  }
+
+  #schedule(profileId: string): void {
+    const target = this.#targets.get(profileId);
+    if (!target || this.#stopped) return;
+    clearTimeout(target.timer);
+    target.timer = setTimeout(() => this.#dial(profileId), target.backoff.next());
+  }
+
+  #incoming(channel: Channel): void {
+    if (this.#stopped || this.#handshakes >= MAX_HANDSHAKES) {
+      channel.close();
+      return;
+    }
+    void this.#establish(channel, undefined).then((session) => {
+      if (session) this.#adopt(session);
+    });
+  }
+
+  async #establish(channel: Channel, invite: { id: Uint8Array; secret: Uint8Array } | undefined): Promise<SecureSession | null> {
+    this.#handshakes++;
+    try {
+      return await SecureSession.establish(channel, {
+        identity: this.#o.identity,
+        displayName: this.#o.displayName(),
+        capabilities: ['text', 'files'],
+        handshakeTimeout: this.#o.handshakeTimeout ?? 10000,
+        ...(invite ? { invite } : {}),
+        resolveInvite: this.#o.resolveInvite,
+      });
+    } catch (error) {
+      this.#o.onWarning('handshake-failed', channel.remoteId, error instanceof Error ? error.message : 'handshake failed');
+      return null;
+    } finally {
+      this.#handshakes--;
+    }
+  }
+
+  /** Takes an authenticated session into service; false if it was refused. */
+  #adopt(session: SecureSession): boolean {
+    if (this.#stopped) {
+      session.close('stopped');
+      return false;
+    }
+    const id = session.peer.profileId;
+    const verdict = this.#o.admit(session);
+    if (verdict === 'refuse') {
+      session.close('refused');
+      return false;
+    }
+    if (verdict === 'stranger') {
+      if (this.#strangers.size >= MAX_STRANGERS && !this.#strangers.has(id)) {
+        session.close('too many strangers');
+        return false;
+      }
+      this.#strangers.get(id)?.close('replaced');
+      this.#strangers.set(id, session);
+      const timer = setTimeout(() => session.close('stranger timeout'), STRANGER_LIFETIME);
+      session.onClose(() => {
+        clearTimeout(timer);
+        if (this.#strangers.get(id) === session) this.#strangers.delete(id);
+      });
+      this.#guard(session);
+      this.#o.onSession(session, true);
+      return true;
+    }
+    const existing = this.#sessions.get(id);
+    if (existing && !existing.closed) {
+      // Two sessions at once (both dialled): keep the one the lower profile ID started.
+      const mine = this.#o.identity.profileId;
+      const keepNew = (session.channel.initiator ? mine : id) < (existing.channel.initiator ? mine : id);
+      if (!keepNew) {
+        session.close('duplicate');
+        return true;
+      }
+      existing.close('duplicate');
+    }
+    this.#strangers.delete(id);
+    this.#guard(session);
+    this.#install(id, session);
+    return true;
+  }
+
+  /** Makes `session` the live session with a contact until it closes. */
+  #install(id: string, session: SecureSession): void {
+    this.#sessions.set(id, session);
+    const target = this.#targets.get(id);
+    if (target) {
+      target.backoff.reset();
+      clearTimeout(target.timer);
+    }
+    session.onClose(() => {
+      if (this.#sessions.get(id) !== session) return;
+      this.#sessions.delete(id);
+      this.#setPresence(id, 'offline');
+      if (this.#targets.has(id) && !this.#stopped) this.#schedule(id);
+    });
+    this.#setPresence(id, 'online');
+    this.#o.onSession(session, false);
+  }
+
+  /** Liveness and flood control for one session. */
+  #guard(session: SecureSession): void {
+    const limit = this.#o.maxFramesPerSecond ?? 3000;
+    let windowStart = performance.now();
+    let frames = 0;
+    session.onFrame((type) => {
+      const now = performance.now();
+      if (now - windowStart > 1000) {
+        windowStart = now;
+        frames = 0;
+      }
+      if (++frames > limit) {
+        this.#o.onWarning('flood', session.peer.profileId, 'too many frames per second');
+        session.close('flood');
+        return;
+      }
+      if (type === FrameType.Ping) {
+        try {
+          session.send(FrameType.Pong, new Uint8Array(0));
+        } catch {
+          // closed meanwhile
+        }
+      }
+    });
+  }
+
+  #beat(): void {
+    const dead = this.#o.deadAfter ?? 15000;
+    const now = performance.now();
+    for (const session of [...this.#sessions.values(), ...this.#strangers.values()]) {
+      if (now - session.lastHeardAt > dead) {
+        session.close('dead peer');
+        continue;
+      }
+      try {
+        session.send(FrameType.Ping, new Uint8Array(0));
+      } catch {
+        session.close('send failed');
+      }
+    }
+  }
+
+  #setPresence(profileId: string, presence: Presence): void {
+    if (this.#presence.get(profileId) === presence) return;
+    // A stranger or a dropped contact shows nothing.
+    if (presence !== 'offline' && !this.#targets.has(profileId) && !this.#sessions.has(profileId)) return;
+    this.#presence.set(profileId, presence);
+    this.#o.onPresence(profileId, presence);
+  }
+}
+

@@ -1,0 +1,93 @@
+import type { Store } from '../storage/store.js';
+
+export type ContactState = 'incoming' | 'outgoing' | 'friend' | 'declined' | 'blocked';
+
+/** What this profile knows about another profile. */
+export interface Contact {
+  /** Their profile ID (hex Ed25519 key). */
+  id: string;
+  /** The name they offered in their handshake. */
+  name: string;
+  /** A local rename, if the user set one. */
+  nickname?: string;
+  state: ContactState;
+  /** Note sent with an incoming request, or written with an outgoing one. */
+  note?: string;
+  /** The X25519 key pinned at accept (hex); a different one later is a key change. */
+  pinnedKey?: string;
+  /** A key different from the pinned one was seen; sending is blocked until verified. */
+  changedKey?: string;
+  verified: boolean;
+  /** Outgoing through an invite: ID and secret for the XXpsk3 handshake. */
+  invite?: { id: string; secret: string };
+  /** Incoming request that used one of our invites. */
+  viaInvite?: boolean;
+  createdAt: number;
+}
+
+const KEY = 'contacts';
+
+/**
+ * The contact list of one profile, held in memory and written through to the store as one
+ * small value (contact lists are short; messages are stored elsewhere, in pages).
+ */
+export class Contacts {
+  readonly #store: Store;
+  readonly #map = new Map<string, Contact>();
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(store: Store, contacts: Contact[]) {
+    this.#store = store;
+    for (const c of contacts) this.#map.set(c.id, c);
+  }
+
+  static async load(store: Store): Promise<Contacts> {
+    const stored = (await store.get<Contact[]>(KEY)) ?? [];
+    return new Contacts(store, Array.isArray(stored) ? stored : []);
+  }
+
+  get(id: string): Contact | undefined {
+    return this.#map.get(id);
+  }
+
+  all(): Contact[] {
+    return [...this.#map.values()];
+  }
+
+  isFriend(id: string): boolean {
+    return this.#map.get(id)?.state === 'friend';
+  }
+
+  /** Writes a contact (merged with what exists) and persists the list. */
+  async put(contact: Contact): Promise<Contact> {
+    this.#map.set(contact.id, contact);
+    await this.#persist();
+    return contact;
+  }
+
+  async update(id: string, change: Partial<Contact>): Promise<Contact | undefined> {
+    const existing = this.#map.get(id);
+    if (!existing) return undefined;
+    const next = { ...existing, ...change };
+    for (const key of Object.keys(change) as (keyof Contact)[]) if (change[key] === undefined) delete next[key];
+    return this.put(next);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.#map.delete(id);
+    await this.#persist();
+  }
+
+  /** Replaces the whole list (identity import). */
+  async replaceAll(contacts: Contact[]): Promise<void> {
+    this.#map.clear();
+    for (const c of contacts) this.#map.set(c.id, c);
+    await this.#persist();
+  }
+
+  #persist(): Promise<void> {
+    // Serialise writes; each writes the current snapshot, so the last one wins.
+    this.#writing = this.#writing.catch(() => {}).then(() => this.#store.set(KEY, this.all()));
+    return this.#writing;
+  }
+}

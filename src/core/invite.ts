@@ -1,0 +1,88 @@
+import { randomBytes } from '../crypto/index.js';
+import { FriendsChatError } from '../errors.js';
+import { PROFILE_ID_PATTERN } from '../identity/identity.js';
+import type { Store } from '../storage/store.js';
+import { concat, fromBase64Url, fromHex, toBase64Url, toHex } from '../util/bytes.js';
+
+const PREFIX = 'fc1.';
+/** Invites expire; an old link lying around should not work forever. */
+export const INVITE_LIFETIME = 30 * 24 * 60 * 60 * 1000;
+const KEY = 'invites';
+
+/** A parsed invite: who to reach, and the one-time secret for the XXpsk3 handshake. */
+export interface Invite {
+  profileId: string;
+  id: string;
+  secret: string;
+}
+
+/** `fc1.` + base64url(Ed25519 key ‖ invite ID (16) ‖ secret (32)). */
+export function encodeInvite(invite: Invite): string {
+  return PREFIX + toBase64Url(concat(fromHex(invite.profileId), fromHex(invite.id), fromHex(invite.secret)));
+}
+
+/** Accepts the bare invite or any link that carries one (`…#friends-chat-invite=fc1.…`). */
+export function decodeInvite(text: string): Invite {
+  const match = /fc1\.([A-Za-z0-9_-]{107})(?![A-Za-z0-9_-])/.exec(String(text));
+  if (!match) throw new FriendsChatError('bad-invite', 'this is not a friends-chat invite');
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64Url(match[1]!);
+  } catch {
+    throw new FriendsChatError('bad-invite', 'the invite is damaged');
+  }
+  if (bytes.length !== 80) throw new FriendsChatError('bad-invite', 'the invite is damaged');
+  return { profileId: toHex(bytes.subarray(0, 32)), id: toHex(bytes.subarray(32, 48)), secret: toHex(bytes.subarray(48, 80)) };
+}
+
+export function isProfileId(text: string): boolean {
+  return PROFILE_ID_PATTERN.test(text);
+}
+
+interface StoredInvite {
+  id: string;
+  secret: string;
+  createdAt: number;
+}
+
+/**
+ * Invites this profile created and that are still unused. Held in memory so the
+ * handshake can look a secret up synchronously; a used invite is deleted at once.
+ */
+export class Invites {
+  readonly #store: Store;
+  readonly #now: () => number;
+  #list: StoredInvite[];
+
+  private constructor(store: Store, list: StoredInvite[], now: () => number) {
+    this.#store = store;
+    this.#list = list;
+    this.#now = now;
+  }
+
+  static async load(store: Store, now: () => number): Promise<Invites> {
+    const list = (await store.get<StoredInvite[]>(KEY)) ?? [];
+    return new Invites(store, Array.isArray(list) ? list : [], now);
+  }
+
+  async create(profileId: string): Promise<Invite> {
+    const stored = { id: toHex(randomBytes(16)), secret: toHex(randomBytes(32)), createdAt: this.#now() };
+    this.#list = [...this.#list.filter((i) => this.#now() - i.createdAt < INVITE_LIFETIME), stored];
+    await this.#store.set(KEY, this.#list);
+    return { profileId, id: stored.id, secret: stored.secret };
+  }
+
+  /** The secret for an unused, unexpired invite ID, or null. */
+  secretFor(id: Uint8Array): Uint8Array | null {
+    const hex = toHex(id);
+    const found = this.#list.find((i) => i.id === hex && this.#now() - i.createdAt < INVITE_LIFETIME);
+    return found ? fromHex(found.secret) : null;
+  }
+
+  /** Marks an invite used: it will not open another handshake. */
+  async consume(id: Uint8Array): Promise<void> {
+    const hex = toHex(id);
+    this.#list = this.#list.filter((i) => i.id !== hex);
+    await this.#store.set(KEY, this.#list);
+  }
+}

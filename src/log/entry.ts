@@ -1,0 +1,111 @@
+import { ed25519Verify, sha256 } from '../crypto/index.js';
+import type { Identity } from '../identity/identity.js';
+import { fromHex, toHex, utf8 } from '../util/bytes.js';
+import { arr, hexOf, int, literal, obj, optional, str } from '../session/schema.js';
+
+/** Limits that every entry obeys, on both the sending and the receiving side. */
+export const MAX_TEXT_BYTES = 64 * 1024;
+export const MAX_BODY_CHARS = 70 * 1024;
+/** Timestamps more than this far in the future are absurd and refused. */
+export const MAX_CLOCK_SKEW = 24 * 60 * 60 * 1000;
+
+export type EntryKind = 'text' | 'file';
+
+/**
+ * One signed, hash-linked log entry (DESIGN.md §6). The signed header carries the body's
+ * hash, so a self-destructed entry can drop its body and still be verified and synced.
+ */
+export interface Entry {
+  id: string;
+  author: string;
+  seq: number;
+  prev: string;
+  deps: string[];
+  /** Lamport clock: larger than `prev`'s and every dep's, so it orders causally. */
+  clock: number;
+  ts: number;
+  kind: EntryKind;
+  bodyHash: string;
+  expiresAt?: number;
+  sig: string;
+  /** Absent once the entry has expired. */
+  body?: string;
+}
+
+export type EntryHeader = Omit<Entry, 'id' | 'sig' | 'body'>;
+
+/** Canonical encoding of the header: fixed field order, JSON for each value. */
+export function canonicalHeader(h: EntryHeader): Uint8Array {
+  return utf8(
+    JSON.stringify([
+      'friends-chat/entry/1',
+      h.author,
+      h.seq,
+      h.prev,
+      h.deps,
+      h.clock,
+      h.ts,
+      h.kind,
+      h.bodyHash,
+      h.expiresAt ?? null,
+    ]),
+  );
+}
+
+export function bodyHash(body: string): string {
+  return toHex(sha256(utf8(body)));
+}
+
+export function createEntry(identity: Identity, fields: Omit<EntryHeader, 'author' | 'bodyHash'> & { body: string }): Entry {
+  const { body, ...rest } = fields;
+  const header: EntryHeader = { ...rest, author: identity.profileId, bodyHash: bodyHash(body) };
+  if (header.expiresAt === undefined) delete header.expiresAt;
+  const id = sha256(canonicalHeader(header));
+  return { ...header, id: toHex(id), sig: toHex(identity.sign(id)), body };
+}
+
+const entryShape = obj({
+  id: hexOf(32),
+  author: hexOf(32),
+  seq: int(1, 2 ** 40),
+  prev: str({ max: 64, pattern: /^([0-9a-f]{64})?$/ }),
+  deps: arr(hexOf(32), 4),
+  clock: int(1, 2 ** 45),
+  ts: int(0, 2 ** 50),
+  kind: literal('text', 'file'),
+  bodyHash: hexOf(32),
+  expiresAt: optional(int(0, 2 ** 50)),
+  sig: hexOf(64),
+  body: optional(str({ max: MAX_BODY_CHARS })),
+});
+
+/**
+ * Checks an entry from the wire: schema, id = SHA-256(header), signature by the author,
+ * body matching its hash, sane timestamp. Returns the entry or a reason it was refused.
+ */
+export function verifyEntry(value: unknown, now: number): { entry: Entry } | { error: string } {
+  let entry: Entry;
+  try {
+    entry = entryShape(value, 'entry') as Entry;
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : 'bad entry' };
+  }
+  const { id, sig, body, ...header } = entry;
+  const digest = sha256(canonicalHeader(header));
+  if (toHex(digest) !== id) return { error: 'id does not match the header' };
+  if (!ed25519Verify(fromHex(sig), digest, fromHex(entry.author))) return { error: 'bad signature' };
+  if (body !== undefined && bodyHash(body) !== entry.bodyHash) return { error: 'body does not match its hash' };
+  if (entry.ts > now + MAX_CLOCK_SKEW) return { error: 'timestamp is in the future' };
+  if ((entry.seq === 1) !== (entry.prev === '')) return { error: 'prev does not fit seq' };
+  if (entry.kind === 'text' && body !== undefined && utf8(body).length > MAX_TEXT_BYTES) return { error: 'text too long' };
+  return { entry };
+}
+
+/** Display order: causal (Lamport clock), then timestamp, then id — the same everywhere. */
+export function compareEntries(a: Pick<Entry, 'clock' | 'ts' | 'id'>, b: Pick<Entry, 'clock' | 'ts' | 'id'>): number {
+  return a.clock - b.clock || a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function isExpired(entry: Pick<Entry, 'expiresAt'>, now: number): boolean {
+  return entry.expiresAt !== undefined && entry.expiresAt <= now;
+}
