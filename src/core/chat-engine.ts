@@ -5,7 +5,7 @@ import { openBackup, sealBackup } from '../identity/backup.js';
 import { IDENTITY_KEY, Identity } from '../identity/identity.js';
 import { safetyNumber } from '../identity/safety-number.js';
 import { ConversationLog } from '../log/conversation-log.js';
-import { createEntry, MAX_TEXT_BYTES, verifyEntry, type Entry } from '../log/entry.js';
+import { checkEntryShape, createEntry, MAX_TEXT_BYTES, verifyEntry, type Entry } from '../log/entry.js';
 import { decodeJsonBody, encodeJsonFrame, FrameType } from '../session/frame.js';
 import type { SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
@@ -56,6 +56,14 @@ interface Receipts {
 
 /** Entry batches fit one ≤ 16 KiB wire message, so every message that arrives is progress. */
 const MAX_BATCH_BYTES = 15 * 1024;
+/** Own entries sent ahead of the friend's last confirmation. */
+const SEND_WINDOW = 256;
+/** A gap asks the friend for its entries again, but not more often than this (ms). */
+const GAP_HEADS_INTERVAL = 50;
+/** What is resent when something seems lost: the first missing entries only. */
+const RESEND_BATCH = 24;
+/** Verified entries that arrived ahead of a gap, held until it fills. */
+const MAX_EARLY_ENTRIES = 1024;
 
 /**
  * The chat engine of one widget: identity, contacts, invites, connections, conversation
@@ -73,6 +81,11 @@ export class ChatEngine {
   /** Own entries transmitted on a live session in this run ('sent'). */
   readonly #sent = new Set<string>();
   readonly #sendQueues = new Map<string, Promise<unknown>>();
+  /** Own entries the friend has not confirmed yet, in seq order (loaded on first use). */
+  readonly #outboxes = new Map<string, Promise<Entry[]>>();
+  /** Per session: own entries sent up to this seq, when progress was last seen, last gap ask. */
+  readonly #early = new Map<string, Map<number, Entry>>();
+  readonly #windows = new WeakMap<SecureSession, { until: number; delivered: number; stalledBeats: number; headsAt: number }>();
   readonly #expiryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #now: () => number;
@@ -95,6 +108,7 @@ export class ChatEngine {
       resolveInvite: (id) => this.#invites.secretFor(id),
       admit: (session) => this.#admit(session),
       onSession: (session, stranger) => this.#onSession(session, stranger),
+      onBeat: (session) => void this.#onBeat(session),
       onPresence: (id, presence) => {
         options.onPresence(id, presence);
         options.onChange();
@@ -285,14 +299,10 @@ export class ChatEngine {
       this.#scheduleExpiry(friendId, log);
       const message = toMessage(entry, friendId, this.identity.profileId, 'sending');
       this.#o.onMessageStatus(friendId, entry.id, 'sending');
+      (await this.#outbox(friendId)).push(entry);
       const session = this.#connections.session(friendId);
-      if (session && !session.closed && this.contacts.isFriend(friendId)) {
-        if (this.#trySend(session, FrameType.Entries, { entries: [entry] })) {
-          this.#sent.add(entry.id);
-          message.status = 'sent';
-          this.#o.onMessageStatus(friendId, entry.id, 'sent');
-        }
-      }
+      if (session && !session.closed && this.contacts.isFriend(friendId)) await this.#pump(session, friendId, 'new');
+      if (this.#sent.has(entry.id)) message.status = 'sent';
       return message;
     });
   }
@@ -303,6 +313,11 @@ export class ChatEngine {
     const entries = await log.history(options);
     const receipts = await this.#receiptsOf(friendId);
     return entries.map((e) => toMessage(e, friendId, this.identity.profileId, this.#statusOf(e, receipts)));
+  }
+
+  /** How many entries the conversation with a friend holds. */
+  async count(friendId: string): Promise<number> {
+    return (await this.#log(friendId)).count;
   }
 
   /** Unread messages from a friend. */
@@ -437,6 +452,71 @@ export class ChatEngine {
     }
   }
 
+  /**
+   * Retransmission on a lossy link: a request not yet answered is asked again, and own
+   * entries the friend has not confirmed are offered again (the friend drops duplicates
+   * before checking any signature).
+   */
+  async #onBeat(session: SecureSession): Promise<void> {
+    const id = session.peer.profileId;
+    const contact = this.contacts.get(id);
+    if (contact?.state === 'outgoing') {
+      this.#sendRequest(session, contact);
+      return;
+    }
+    if (contact?.state !== 'friend') return;
+    const window = this.#window(session);
+    const { delivered } = await this.#receiptsOf(id);
+    if ((await this.#outbox(id)).length === 0) return;
+    // No confirmation since the last beat: what was sent may be lost; send it again.
+    if (delivered === window.delivered && ++window.stalledBeats >= 2) {
+      window.stalledBeats = 0;
+      await this.#pump(session, id, 'resend');
+    } else if (delivered !== window.delivered) {
+      window.delivered = delivered;
+      window.stalledBeats = 0;
+    }
+  }
+
+  /**
+   * Sends own unconfirmed entries within the window ahead of the friend's confirmation:
+   * `new` sends what was not sent yet; `resend` sends the first unconfirmed entries again
+   * (the friend holds later ones that arrived early, so only the gap needs filling).
+   */
+  async #pump(session: SecureSession, friendId: string, mode: 'new' | 'resend'): Promise<void> {
+    const outbox = await this.#outbox(friendId);
+    const window = this.#window(session);
+    const { delivered } = await this.#receiptsOf(friendId);
+    const from = mode === 'resend' ? delivered : Math.max(delivered, window.until);
+    const to = mode === 'resend' ? delivered + RESEND_BATCH : delivered + SEND_WINDOW;
+    // Own seqs are contiguous, so the outbox is indexed by seq − its first seq.
+    const base = outbox[0]?.seq ?? 0;
+    const due = outbox.slice(Math.max(0, from + 1 - base), Math.max(0, to + 1 - base));
+    if (due.length === 0) return;
+    window.until = Math.max(window.until, due.at(-1)!.seq);
+    await this.#sendEntries(session, friendId, due);
+  }
+
+  #window(session: SecureSession): { until: number; delivered: number; stalledBeats: number; headsAt: number } {
+    let window = this.#windows.get(session);
+    if (!window) this.#windows.set(session, (window = { until: 0, delivered: -1, stalledBeats: 0, headsAt: -Infinity }));
+    return window;
+  }
+
+  #outbox(friendId: string): Promise<Entry[]> {
+    let outbox = this.#outboxes.get(friendId);
+    if (!outbox) {
+      outbox = (async () => {
+        const log = await this.#log(friendId);
+        const { delivered } = await this.#receiptsOf(friendId);
+        return log.entriesAfter(this.identity.profileId, delivered);
+      })();
+      this.#outboxes.set(friendId, outbox);
+      outbox.catch(() => this.#outboxes.delete(friendId));
+    }
+    return outbox;
+  }
+
   #sendRequest(session: SecureSession, contact: Contact): void {
     this.#trySend(session, FrameType.FriendRequest, contact.note ? { note: contact.note } : {});
   }
@@ -476,7 +556,7 @@ export class ChatEngine {
         await this.#onEntries(session, id, decodeJsonBody(body, entriesFrame).entries);
         return;
       case FrameType.Receipt:
-        await this.#onReceipt(id, decodeJsonBody(body, receiptFrame));
+        await this.#onReceipt(id, decodeJsonBody(body, receiptFrame), session);
         return;
       case FrameType.Typing: {
         const { on } = decodeJsonBody(body, typingFrame);
@@ -535,9 +615,14 @@ export class ChatEngine {
   async #onHeads(session: SecureSession, friendId: string, heads: { vv: Record<string, number>; read?: number | undefined }): Promise<void> {
     const me = this.identity.profileId;
     await this.#onReceipt(friendId, { delivered: heads.vv[me] ?? 0, ...(heads.read !== undefined ? { read: heads.read } : {}) });
-    const log = await this.#log(friendId);
-    const missing = await log.entriesAfter(me, heads.vv[me] ?? 0);
-    await this.#sendEntries(session, friendId, missing);
+    const window = this.#window(session);
+    if (window.until === 0) {
+      // The first heads of a session: send everything they lack, window by window.
+      await this.#pump(session, friendId, 'new');
+    } else {
+      // Mid-session heads report a gap: fill it.
+      await this.#pump(session, friendId, 'resend');
+    }
   }
 
   async #sendEntries(session: SecureSession, friendId: string, entries: Entry[]): Promise<void> {
@@ -578,22 +663,33 @@ export class ChatEngine {
     let stored = 0;
     let gap = false;
     for (const value of values) {
-      const checked = verifyEntry(value, this.#now());
+      const shaped = checkEntryShape(value);
+      if ('error' in shaped) {
+        this.#o.onWarning('bad-frame', friendId, `refused an entry: ${shaped.error}`);
+        continue;
+      }
+      if (shaped.entry.author !== friendId && shaped.entry.author !== me) {
+        this.#o.onWarning('bad-frame', friendId, 'refused an entry by a third party');
+        continue;
+      }
+      // Already held: a resend after a lost receipt. Skip before paying for a signature check.
+      if (shaped.entry.seq <= (log.head(shaped.entry.author)?.seq ?? 0)) continue;
+      const checked = await verifyEntry(shaped.entry, this.#now());
       if ('error' in checked) {
         this.#o.onWarning('bad-frame', friendId, `refused an entry: ${checked.error}`);
         continue;
       }
       const entry = checked.entry;
-      if (entry.author !== friendId && entry.author !== me) {
-        this.#o.onWarning('bad-frame', friendId, 'refused an entry by a third party');
-        continue;
-      }
       const result = await log.append(entry, this.#now());
       if (result === 'stored') {
         stored++;
         if (entry.author === friendId) this.#o.onMessage(toMessage(entry, friendId, me));
+        stored += await this.#drainEarly(log, friendId);
       } else if (result === 'gap') {
         gap = true;
+        const early = this.#early.get(friendId) ?? new Map<number, Entry>();
+        this.#early.set(friendId, early);
+        if (entry.author === friendId && early.size < MAX_EARLY_ENTRIES) early.set(entry.seq, entry);
       } else if (result !== 'duplicate') {
         this.#o.onWarning('bad-frame', friendId, `refused an entry (${result})`);
       }
@@ -604,10 +700,37 @@ export class ChatEngine {
     }
     const delivered = log.head(friendId)?.seq ?? 0;
     if (delivered > 0) this.#trySend(session, FrameType.Receipt, { delivered });
-    if (gap) await this.#sendHeads(session, friendId);
+    if (gap) {
+      const window = this.#window(session);
+      if (performance.now() - window.headsAt > GAP_HEADS_INTERVAL) {
+        window.headsAt = performance.now();
+        await this.#sendHeads(session, friendId);
+      }
+    }
   }
 
-  async #onReceipt(friendId: string, receipt: { delivered?: number | undefined; read?: number | undefined }): Promise<void> {
+  /** Appends held entries that now follow the friend's head; returns how many. */
+  async #drainEarly(log: ConversationLog, friendId: string): Promise<number> {
+    const early = this.#early.get(friendId);
+    if (!early || early.size === 0) return 0;
+    let count = 0;
+    for (;;) {
+      const head = log.head(friendId)?.seq ?? 0;
+      for (const seq of early.keys()) if (seq <= head) early.delete(seq);
+      const next = early.get(head + 1);
+      if (!next) return count;
+      early.delete(head + 1);
+      if ((await log.append(next, this.#now())) !== 'stored') return count;
+      count++;
+      this.#o.onMessage(toMessage(next, friendId, this.identity.profileId));
+    }
+  }
+
+  async #onReceipt(
+    friendId: string,
+    receipt: { delivered?: number | undefined; read?: number | undefined },
+    session?: SecureSession,
+  ): Promise<void> {
     const receipts = await this.#receiptsOf(friendId);
     const log = await this.#log(friendId);
     const mine = log.head(this.identity.profileId)?.seq ?? 0;
@@ -618,12 +741,20 @@ export class ChatEngine {
     receipts.delivered = delivered;
     receipts.read = read;
     await this.#saveReceipts(friendId, receipts);
-    const changed = await log.entriesAfter(this.identity.profileId, Math.min(before.delivered, before.read));
-    for (const entry of changed) {
-      if (entry.seq <= read && entry.seq > before.read) this.#o.onMessageStatus(friendId, entry.id, 'read');
-      else if (entry.seq <= delivered && entry.seq > before.delivered) this.#o.onMessageStatus(friendId, entry.id, 'delivered');
+    if (delivered > before.delivered) {
+      const outbox = await this.#outbox(friendId);
+      const confirmed = outbox.findIndex((e) => e.seq > delivered);
+      const done = outbox.splice(0, confirmed === -1 ? outbox.length : confirmed);
+      for (const entry of done) if (entry.seq > read) this.#o.onMessageStatus(friendId, entry.id, 'delivered');
+    }
+    if (read > before.read) {
+      // Read receipts are rare (the friend opened the chat): a scan back to the last one is fine.
+      for (const entry of await log.entriesAfter(this.identity.profileId, before.read)) {
+        if (entry.seq <= read) this.#o.onMessageStatus(friendId, entry.id, 'read');
+      }
     }
     this.#o.onChange();
+    if (session && delivered > before.delivered) await this.#pump(session, friendId, 'new');
   }
 
   // ---- helpers ----------------------------------------------------------------------------

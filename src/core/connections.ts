@@ -23,6 +23,8 @@ export interface ConnectionsOptions {
    */
   admit: (session: SecureSession) => 'accept' | 'stranger' | 'refuse';
   onSession: (session: SecureSession, stranger: boolean) => void;
+  /** Called for every live contact session on every heartbeat (retransmission hook). */
+  onBeat?: (session: SecureSession) => void;
   onPresence: (profileId: string, presence: Presence) => void;
   onWarning: (reason: SecurityWarningReason, peer: string, detail: string) => void;
   onError: (error: FriendsChatError) => void;
@@ -306,7 +308,9 @@ export class Connections {
         session.send(FrameType.Ping, new Uint8Array(0));
       } catch {
         session.close('send failed');
+        continue;
       }
+      if (this.#sessions.get(session.peer.profileId) === session) this.#o.onBeat?.(session);
     }
   }
 

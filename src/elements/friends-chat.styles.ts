@@ -83,6 +83,27 @@ export const styles = css`
     color: var(--_danger);
     font-size: 0.9em;
   }
+  .panes {
+    display: grid;
+    grid-template-columns: 1fr;
+    gap: var(--_space);
+    min-height: 0;
+  }
+  /* Narrow (phone-sized) boxes: roster and thread are two screens. */
+  .has-thread .roster {
+    display: none;
+  }
+  @container (min-width: 560px) {
+    .panes {
+      grid-template-columns: minmax(200px, 1fr) 2fr;
+    }
+    .has-thread .roster {
+      display: block;
+    }
+    .thread::part(back) {
+      display: none;
+    }
+  }
   button {
     font: inherit;
     color: var(--_on-accent);

@@ -1,9 +1,17 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { DEFAULT_ICE_SERVERS, DEFAULT_SIGNALING, parseIceServers, parseSignalingUrl } from '../config/signaling-url.js';
 import { ChatEngine } from '../core/chat-engine.js';
+import { toFriendInfo, type FriendInfo } from '../core/friend-info.js';
+import type { ChatMessage, MessageStatus } from '../core/message.js';
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
 import { FriendsChatErrorEvent } from '../events/error-event.js';
+import { FriendsChatFriendEvent } from '../events/friend-event.js';
+import { FriendsChatFriendRequestEvent } from '../events/friend-request-event.js';
+import { FriendsChatMessageEvent } from '../events/message-event.js';
+import { FriendsChatMessageStatusEvent } from '../events/message-status-event.js';
+import { FriendsChatPresenceEvent } from '../events/presence-event.js';
 import { FriendsChatReadyEvent } from '../events/ready-event.js';
+import { FriendsChatSecurityWarningEvent } from '../events/security-warning-event.js';
 import { resolveLang, translation, type Lang } from '../i18n/index.js';
 import { IdbStore, PROFILE_PATTERN } from '../storage/idb-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
@@ -12,6 +20,13 @@ import { PeerjsSignaling } from '../transport/peerjs/peerjs-signaling.js';
 import { SignalingRegistry } from '../transport/registry.js';
 import type { SignalingState } from '../transport/signaling.js';
 import { styles } from './friends-chat.styles.js';
+import type { RosterEntry } from './roster.js';
+import './roster.js';
+import './thread.js';
+import type { FriendsChatThread } from './thread.js';
+
+const PAGE = 50;
+const TYPING_SHOWN = 5000;
 
 type Theme = 'light' | 'dark' | 'auto';
 const THEMES: readonly Theme[] = ['light', 'dark', 'auto'];
@@ -26,6 +41,12 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * that ever sees a message.
  *
  * @csspart base - The outer box of the widget.
+ * @csspart roster - The list of friends.
+ * @csspart thread - The messages of the open conversation.
+ * @csspart message - One message.
+ * @csspart composer - The message input and send button.
+ * @csspart send-button - The send button.
+ * @csspart invite - The invite panel.
  *
  * @cssprop --friends-chat-background - Background colour.
  * @cssprop --friends-chat-foreground - Text colour.
@@ -42,6 +63,12 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  *
  * @event friends-chat-ready - The identity is loaded; `profileId` is set.
  * @event friends-chat-error - Something went wrong; `code` and `message` say what.
+ * @event friends-chat-friend-request - Someone asked to become friends (`friend`).
+ * @event friends-chat-friend - A friendship was made (`friend`).
+ * @event friends-chat-presence - A friend went `online`, `offline` or `connecting`.
+ * @event friends-chat-message - A message from a friend arrived (`message`).
+ * @event friends-chat-message-status - An own message is `sending`, `sent`, `delivered`, `read` or `failed`.
+ * @event friends-chat-security-warning - A peer failed authentication or a friend's key changed (`reason`).
  */
 export class FriendsChatElement extends LitElement {
   static override styles = styles;
@@ -61,6 +88,13 @@ export class FriendsChatElement extends LitElement {
     _profileId: { state: true },
     _lastError: { state: true },
     _systemDark: { state: true },
+    _friends: { state: true },
+    _selected: { state: true },
+    _messages: { state: true },
+    _hasOlder: { state: true },
+    _typing: { state: true },
+    _inviteLink: { state: true },
+    _safety: { state: true },
   };
 
   /** Storage namespace: two widgets with different profiles are two independent users. */
@@ -88,6 +122,14 @@ export class FriendsChatElement extends LitElement {
   declare private _profileId: string;
   declare private _lastError: FriendsChatError | null;
   declare private _systemDark: boolean;
+  declare private _friends: RosterEntry[];
+  declare private _selected: string;
+  declare private _messages: ChatMessage[];
+  declare private _hasOlder: boolean;
+  declare private _typing: Record<string, number>;
+  declare private _inviteLink: string;
+  declare private _safety: string;
+  #store: { key: string; store: Store } | null = null;
 
   readonly #registry = new SignalingRegistry().register('peerjs', (config, context) => {
     if (config.scheme !== 'peerjs') throw new FriendsChatError('bad-signaling', 'not a PeerJS URL');
@@ -104,7 +146,9 @@ export class FriendsChatElement extends LitElement {
   };
   readonly #onOnline = (): void => this.#engine?.nudge();
   readonly #onVisible = (): void => {
-    if (document.visibilityState === 'visible') this.#engine?.nudge();
+    if (document.visibilityState !== 'visible' || !this.#engine) return;
+    this.#engine.nudge();
+    if (this._selected) void this.#markRead(this.#engine, this._selected);
   };
 
   constructor() {
@@ -123,6 +167,13 @@ export class FriendsChatElement extends LitElement {
     this._profileId = '';
     this._lastError = null;
     this._systemDark = false;
+    this._friends = [];
+    this._selected = '';
+    this._messages = [];
+    this._hasOlder = false;
+    this._typing = {};
+    this._inviteLink = '';
+    this._safety = '';
     this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
   }
 
@@ -139,6 +190,117 @@ export class FriendsChatElement extends LitElement {
   /** The broker registration: `starting`, `connecting`, `online` or `offline`. */
   get signalingState(): SignalingState | 'starting' {
     return this._signalingState;
+  }
+
+  /** A snapshot of all contacts: friends, requests in and out, declined and blocked. */
+  get friends(): FriendInfo[] {
+    const engine = this.#engine;
+    if (!engine) return [];
+    return engine.contacts.all().map((c) => toFriendInfo(c, engine.presence(c.id)));
+  }
+
+  /** A one-time invite (`fc1.…`) for one friend; also shown as a link in the UI. */
+  createInvite(): Promise<string> {
+    return this.#call(async (engine) => {
+      const invite = await engine.createInvite();
+      this._inviteLink = this.#inviteLink(invite);
+      return invite;
+    });
+  }
+
+  /** Sends a friend request to the owner of an invite (link or `fc1.…`) or a 64-hex profile ID. */
+  addFriend(inviteOrProfileId: string, note?: string): Promise<FriendInfo> {
+    return this.#call(async (engine) => this.#info(await engine.addFriend(inviteOrProfileId, note)));
+  }
+
+  acceptFriend(id: string): Promise<FriendInfo> {
+    return this.#call(async (engine) => this.#info(await engine.acceptFriend(id)));
+  }
+
+  declineFriend(id: string): Promise<void> {
+    return this.#call((engine) => engine.declineFriend(id));
+  }
+
+  /** Removes a friend; their pending messages fail with reason `removed`. */
+  removeFriend(id: string): Promise<void> {
+    return this.#call(async (engine) => {
+      await engine.removeFriend(id);
+      if (this._selected === id) this._selected = '';
+    });
+  }
+
+  /** Blocks a profile: its frames are dropped right after the handshake. */
+  block(id: string): Promise<void> {
+    return this.#call(async (engine) => {
+      await engine.block(id);
+      if (this._selected === id) this._selected = '';
+    });
+  }
+
+  /** Persists, then sends, a text message; resolves with it (status `sending` or `sent`). */
+  sendMessage(id: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
+    return this.#call(async (engine) => {
+      const message = await engine.sendMessage(id, text, options);
+      if (this._selected === id) this._messages = [...this._messages, message];
+      return message;
+    });
+  }
+
+  /** Files arrive with the files issue; until then a clear error, never a silent drop. */
+  sendFile(id: string, blob: Blob): Promise<never> {
+    void id;
+    void blob;
+    return this.#call(async () => {
+      throw new FriendsChatError('bad-input', 'sending files is not available in this version');
+    });
+  }
+
+  /** Older messages of a conversation, newest last; `before` is a message ID. */
+  history(id: string, options: { before?: string; limit?: number } = {}): Promise<ChatMessage[]> {
+    return this.#call((engine) => engine.history(id, options));
+  }
+
+  /** The 60-digit safety number shared with a friend (compare it out of band). */
+  safetyNumber(id: string): Promise<string> {
+    return this.#call(async (engine) => engine.safetyNumber(id));
+  }
+
+  /** Marks a friend verified after comparing safety numbers; also accepts a changed key. */
+  verifyFriend(id: string): Promise<FriendInfo> {
+    return this.#call(async (engine) => this.#info(await engine.verifyFriend(id)));
+  }
+
+  /** An encrypted text backup of identity, contacts and pins (scrypt + XChaCha20-Poly1305). */
+  exportIdentity(passphrase: string): Promise<string> {
+    return this.#call((engine) => engine.exportIdentity(passphrase));
+  }
+
+  /** Restores a backup: same profile ID, contacts and pins. Nothing changes if it fails. */
+  importIdentity(backup: string, passphrase: string): Promise<string> {
+    return this.#call(async () => {
+      const store = this.#storeFor();
+      const profileId = await ChatEngine.importIdentity(store, backup, passphrase);
+      this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
+      this.#restart();
+      await this.#ready;
+      return profileId;
+    });
+  }
+
+  /** Opens a conversation in the UI. */
+  open(id: string): Promise<void> {
+    return this.#call(async (engine) => {
+      if (!engine.contacts.get(id)) throw new FriendsChatError('unknown-friend', 'no such friend');
+      this._selected = id;
+      this._safety = engine.safetyNumber(id);
+      const messages = await engine.history(id, { limit: PAGE });
+      if (this._selected !== id) return;
+      this._messages = messages;
+      this._hasOlder = messages.length === PAGE;
+      await this.updateComplete;
+      (this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null)?.focusComposer();
+      await this.#markRead(engine, id);
+    });
   }
 
   override connectedCallback(): void {
@@ -181,21 +343,140 @@ export class FriendsChatElement extends LitElement {
   protected override render() {
     const t = translation(this.#lang);
     const state = this._signalingState;
+    const selected = this._friends.find((f) => f.id === this._selected);
     return html`
-      <div part="base" class="base ${this.#effectiveTheme}" lang=${this.#lang}>
+      <div part="base" class="base ${this.#effectiveTheme} ${selected ? 'has-thread' : ''}" lang=${this.#lang}>
         <header>
           <h2>${t.title}</h2>
           <span class="status" data-state=${state} role="status">
             <span class="dot" aria-hidden="true"></span>${t.status[state]}
           </span>
         </header>
-        ${this._profileId ? html`<div class="id"><span>${t.yourId}:</span> ${this._profileId}</div>` : nothing}
-        <p>${t.noFriends}</p>
         ${this._lastError
           ? html`<p class="error" role="alert">${t.errorPrefix}: ${this._lastError.message}</p>`
           : nothing}
+        <div class="panes">
+          <friends-chat-roster
+            class="roster"
+            .friends=${this._friends}
+            .t=${t}
+            .selected=${this._selected}
+            .inviteLink=${this._inviteLink}
+            @fc-open=${(e: CustomEvent<{ id: string }>) => void this.open(e.detail.id)}
+            @fc-accept=${(e: CustomEvent<{ id: string }>) => void this.acceptFriend(e.detail.id)}
+            @fc-decline=${(e: CustomEvent<{ id: string }>) => void this.declineFriend(e.detail.id)}
+            @fc-add=${(e: CustomEvent<{ text: string; note: string }>) => void this.addFriend(e.detail.text, e.detail.note || undefined)}
+            @fc-invite=${() => void this.createInvite()}
+          ></friends-chat-roster>
+          ${selected
+            ? html`<friends-chat-thread
+                class="thread"
+                .friend=${selected}
+                .messages=${this._messages}
+                .t=${t}
+                .lang=${this.#lang}
+                .typing=${(this._typing[selected.id] ?? 0) > Date.now()}
+                .hasOlder=${this._hasOlder}
+                .safetyNumber=${this._safety}
+                @fc-send=${(e: CustomEvent<{ text: string }>) => void this.sendMessage(selected.id, e.detail.text)}
+                @fc-back=${() => (this._selected = '')}
+                @fc-typing=${() => this.#engine?.setTyping(selected.id, true)}
+                @fc-load-older=${() => void this.#loadOlder(selected.id)}
+                @fc-verify=${() => void this.verifyFriend(selected.id)}
+              ></friends-chat-thread>`
+            : nothing}
+        </div>
+        ${this._profileId ? html`<div class="id"><span>${t.yourId}:</span> ${this._profileId}</div>` : nothing}
       </div>
     `;
+  }
+
+  /** Runs a public method: waits for the engine, turns every failure into a FriendsChatError. */
+  async #call<T>(run: (engine: ChatEngine) => Promise<T>): Promise<T> {
+    try {
+      if (!this.isConnected) throw new FriendsChatError('not-ready', 'the widget is not in the page');
+      await this.#ready;
+      const engine = this.#engine;
+      if (!engine) throw new FriendsChatError('not-ready', 'the widget is restarting; try again');
+      return await run(engine);
+    } catch (error) {
+      throw toFriendsChatError(error, 'internal');
+    }
+  }
+
+  #info(contact: { id: string }): FriendInfo {
+    const engine = this.#engine!;
+    return toFriendInfo(engine.contacts.get(contact.id)!, engine.presence(contact.id));
+  }
+
+  #inviteLink(invite: string): string {
+    const url = new URL(location.href);
+    url.hash = `friends-chat-invite=${invite}`;
+    return url.href;
+  }
+
+  async #loadOlder(id: string): Promise<void> {
+    const engine = this.#engine;
+    const first = this._messages[0];
+    if (!engine || !first) return;
+    const older = await engine.history(id, { before: first.id, limit: PAGE });
+    if (this._selected !== id) return;
+    this._messages = [...older, ...this._messages];
+    this._hasOlder = older.length === PAGE;
+  }
+
+  async #markRead(engine: ChatEngine, id: string): Promise<void> {
+    if (document.visibilityState !== 'visible' || this._selected !== id) return;
+    await engine.markRead(id);
+  }
+
+  /** Rebuilds the roster from the engine (names, presence, unread counts, last message). */
+  async #refresh(): Promise<void> {
+    const engine = this.#engine;
+    if (!engine) return;
+    const entries = await Promise.all(
+      engine.contacts.all().map(async (c) => {
+        const info = toFriendInfo(c, engine.presence(c.id));
+        if (c.state !== 'friend') return { ...info, unread: 0, last: '' };
+        const [unread, last] = await Promise.all([engine.unread(c.id), engine.history(c.id, { limit: 1 })]);
+        return { ...info, unread: this._selected === c.id ? 0 : unread, last: last[0]?.text ?? '' };
+      }),
+    );
+    if (engine !== this.#engine) return;
+    this._friends = entries.sort((a, b) => a.state.localeCompare(b.state) || a.name.localeCompare(b.name));
+  }
+
+  #scheduleRefresh = (() => {
+    let queued = false;
+    return () => {
+      if (queued) return;
+      queued = true;
+      setTimeout(() => {
+        queued = false;
+        void this.#refresh();
+      }, 30);
+    };
+  })();
+
+  #onMessage(message: ChatMessage): void {
+    this.dispatchEvent(new FriendsChatMessageEvent(message));
+    if (message.friendId === this._selected) {
+      if (!this._messages.some((m) => m.id === message.id)) this._messages = [...this._messages, message];
+      if (this.#engine) void this.#markRead(this.#engine, message.friendId);
+    }
+    this.#scheduleRefresh();
+  }
+
+  #onStatus(friendId: string, messageId: string, status: MessageStatus, reason?: string): void {
+    this.dispatchEvent(new FriendsChatMessageStatusEvent(friendId, messageId, status, reason));
+    if (friendId === this._selected && this._messages.some((m) => m.id === messageId)) {
+      this._messages = this._messages.map((m) => (m.id === messageId ? { ...m, status } : m));
+    }
+  }
+
+  #onTyping(friendId: string, typing: boolean): void {
+    this._typing = { ...this._typing, [friendId]: typing ? Date.now() + TYPING_SHOWN : 0 };
+    if (typing) setTimeout(() => this.requestUpdate(), TYPING_SHOWN + 50);
   }
 
   get #lang(): Lang {
@@ -205,6 +486,13 @@ export class FriendsChatElement extends LitElement {
   get #effectiveTheme(): 'light' | 'dark' {
     if (this.theme === 'light' || this.theme === 'dark') return this.theme;
     return this._systemDark ? 'dark' : 'light';
+  }
+
+  /** The profile's store, kept across engine restarts (so `storage="memory"` keeps its data). */
+  #storeFor(): Store {
+    const key = `${this.storage === 'memory' ? 'memory' : 'idb'}:${this.profile}`;
+    if (this.#store?.key !== key) this.#store = { key, store: this.#createStore() };
+    return this.#store.store;
   }
 
   #createStore(): Store {
@@ -247,15 +535,24 @@ export class FriendsChatElement extends LitElement {
     this._signalingState = 'starting';
     void (async () => {
       try {
+        const live = (): boolean => generation === this.#generation;
         const engine = await ChatEngine.open({
-          store: this.#createStore(),
+          store: this.#storeFor(),
           signaling: this.#createSignaling(),
-          onError: (error) => {
-            if (generation === this.#generation) this.#report(error);
-          },
+          displayName: () => this.displayName,
+          privacy: () => ({ typing: !this.noTypingIndicators, receipts: !this.noReadReceipts }),
+          onError: (error) => live() && this.#report(error),
           onSignalingState: (state) => {
-            if (generation === this.#generation) this._signalingState = state;
+            if (live()) this._signalingState = state;
           },
+          onFriendRequest: (contact) => live() && this.dispatchEvent(new FriendsChatFriendRequestEvent(this.#info(contact))),
+          onFriend: (contact) => live() && this.dispatchEvent(new FriendsChatFriendEvent(this.#info(contact))),
+          onPresence: (id, presence) => live() && this.dispatchEvent(new FriendsChatPresenceEvent(id, presence)),
+          onMessage: (message) => live() && this.#onMessage(message),
+          onMessageStatus: (friendId, id, status, reason) => live() && this.#onStatus(friendId, id, status, reason),
+          onWarning: (reason, peer, detail) => live() && this.dispatchEvent(new FriendsChatSecurityWarningEvent(reason, peer, detail)),
+          onTyping: (friendId, typing) => live() && this.#onTyping(friendId, typing),
+          onChange: () => live() && this.#scheduleRefresh(),
         });
         if (generation !== this.#generation || !this.isConnected) {
           engine.stop();
@@ -264,6 +561,7 @@ export class FriendsChatElement extends LitElement {
         this.#engine = engine;
         this._profileId = engine.identity.profileId;
         this._signalingState = engine.signalingState;
+        await this.#refresh();
         this.#resolveReady();
         this.dispatchEvent(new FriendsChatReadyEvent(engine.identity.profileId));
       } catch (error) {

@@ -5,12 +5,42 @@
 export interface Translation {
   title: string;
   status: { connecting: string; online: string; offline: string; starting: string };
+  presence: { online: string; offline: string; connecting: string };
   yourId: string;
   copy: string;
   copied: string;
   errorPrefix: string;
   friendsCount: (n: number) => string;
+  unread: (n: number) => string;
   noFriends: string;
+  friends: string;
+  requests: string;
+  outgoing: string;
+  declined: string;
+  accept: string;
+  decline: string;
+  addFriend: string;
+  addFriendLabel: string;
+  add: string;
+  note: string;
+  invite: string;
+  inviteHelp: string;
+  back: string;
+  messageLabel: string;
+  send: string;
+  typing: (name: string) => string;
+  statusLabel: { sending: string; sent: string; delivered: string; read: string; failed: string };
+  expired: string;
+  expiresIn: (seconds: number) => string;
+  keyChanged: string;
+  verify: string;
+  safetyNumber: string;
+  loadOlder: string;
+  noMessages: string;
+  newMessageFrom: (name: string) => string;
+  today: string;
+  unknownName: string;
+  viaInvite: string;
 }
 
 export type Lang = 'en' | 'de';

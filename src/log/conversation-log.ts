@@ -2,8 +2,10 @@ import type { Store } from '../storage/store.js';
 import { compareEntries, isExpired, type Entry } from './entry.js';
 
 /** Pages hold a few hundred entries; a page that grows past MAX splits in two. */
-export const PAGE_TARGET = 200;
-const PAGE_MAX = 400;
+export const PAGE_TARGET = 100;
+const PAGE_MAX = 200;
+const PAGE_CACHE = 16;
+const RECENT_IDS = 20000;
 
 interface SortKey {
   clock: number;
@@ -11,11 +13,10 @@ interface SortKey {
   id: string;
 }
 
+/** The page directory changes only when a page is created, split or gets a new first entry. */
 interface PageMeta {
   n: number;
-  count: number;
   first: SortKey;
-  last: SortKey;
 }
 
 /** Per author: the highest contiguous seq held, and that entry's id and clock. */
@@ -25,9 +26,9 @@ export interface Head {
   clock: number;
 }
 
+/** Written with every append, so it stays small: no per-page data in here. */
 interface Index {
   v: 1;
-  pages: PageMeta[];
   nextPage: number;
   heads: Record<string, Head>;
   maxClock: number;
@@ -51,26 +52,27 @@ export class ConversationLog {
   readonly conversation: string;
   readonly #store: Store;
   #index: Index;
+  #dir: PageMeta[];
   readonly #pages = new Map<number, Entry[]>();
+  /** Clock of recently seen entry IDs, so checking `deps` rarely needs to read pages. */
+  readonly #recent = new Map<string, number>();
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(store: Store, conversation: string, index: Index) {
+  private constructor(store: Store, conversation: string, index: Index, dir: PageMeta[]) {
     this.#store = store;
     this.conversation = conversation;
     this.#index = index;
+    this.#dir = dir;
   }
 
   static async open(store: Store, conversation: string): Promise<ConversationLog> {
-    const index = (await store.get<Index>(key(conversation, 'index'))) ?? {
-      v: 1,
-      pages: [],
-      nextPage: 0,
-      heads: {},
-      maxClock: 0,
-      expiring: {},
-      count: 0,
-    };
-    return new ConversationLog(store, conversation, index);
+    const [index, dir] = await Promise.all([store.get<Index>(key(conversation, 'index')), store.get<PageMeta[]>(key(conversation, 'dir'))]);
+    return new ConversationLog(
+      store,
+      conversation,
+      index ?? { v: 1, nextPage: 0, heads: {}, maxClock: 0, expiring: {}, count: 0 },
+      dir ?? [],
+    );
   }
 
   get count(): number {
@@ -103,7 +105,8 @@ export class ConversationLog {
       if (entry.prev !== (head?.id ?? '')) return 'fork';
       if (head && entry.clock <= head.clock) return 'bad-clock';
       for (const dep of entry.deps) {
-        const known = Object.values(this.#index.heads).some((h) => h.id === dep) || (await this.#findClock(dep)) !== null;
+        const known =
+          this.#recent.has(dep) || Object.values(this.#index.heads).some((h) => h.id === dep) || (await this.#findClock(dep)) !== null;
         if (!known) return 'missing-dep';
       }
       const stored: Entry = isExpired(entry, now) ? withoutBody(entry) : entry;
@@ -118,8 +121,8 @@ export class ConversationLog {
     return this.#serial(async () => {
       const out: Entry[] = [];
       let started = options.before === undefined;
-      for (let p = this.#index.pages.length - 1; p >= 0 && out.length < limit; p--) {
-        const page = await this.#page(this.#index.pages[p]!.n);
+      for (let p = this.#dir.length - 1; p >= 0 && out.length < limit; p--) {
+        const page = await this.#page(this.#dir[p]!.n);
         for (let i = page.length - 1; i >= 0 && out.length < limit; i--) {
           const entry = page[i]!;
           if (!started) {
@@ -139,8 +142,8 @@ export class ConversationLog {
       const head = this.#index.heads[author];
       if (!head || head.seq <= after) return [];
       const out: Entry[] = [];
-      for (let p = this.#index.pages.length - 1; p >= 0; p--) {
-        const page = await this.#page(this.#index.pages[p]!.n);
+      for (let p = this.#dir.length - 1; p >= 0; p--) {
+        const page = await this.#page(this.#dir[p]!.n);
         for (let i = page.length - 1; i >= 0; i--) {
           const entry = page[i]!;
           if (entry.author !== author) continue;
@@ -159,7 +162,7 @@ export class ConversationLog {
       if (due.length === 0) return [];
       const ids = new Set(due.map(([id]) => id));
       const writes: [string, unknown][] = [];
-      for (const meta of this.#index.pages) {
+      for (const meta of this.#dir) {
         const page = await this.#page(meta.n);
         let changed = false;
         for (let i = 0; i < page.length; i++) {
@@ -184,8 +187,8 @@ export class ConversationLog {
   }
 
   async #findClock(id: string): Promise<number | null> {
-    for (let p = this.#index.pages.length - 1; p >= 0; p--) {
-      const page = await this.#page(this.#index.pages[p]!.n);
+    for (let p = this.#dir.length - 1; p >= 0; p--) {
+      const page = await this.#page(this.#dir[p]!.n);
       const found = page.find((e) => e.id === id);
       if (found) return found.clock;
     }
@@ -194,49 +197,62 @@ export class ConversationLog {
 
   async #insert(entry: Entry): Promise<void> {
     const index = this.#index;
+    const dir = this.#dir;
     const writes: [string, unknown][] = [];
-    if (index.pages.length === 0) {
+    let dirChanged = false;
+    if (dir.length === 0) {
       const n = index.nextPage++;
-      index.pages.push({ n, count: 0, first: keyOf(entry), last: keyOf(entry) });
+      dir.push({ n, first: keyOf(entry) });
       this.#pages.set(n, []);
+      dirChanged = true;
     }
     // The page this entry belongs in: the last one whose first key is not after it.
-    let p = index.pages.length - 1;
-    while (p > 0 && compareEntries(index.pages[p]!.first, entry) > 0) p--;
-    const meta = index.pages[p]!;
+    let p = dir.length - 1;
+    while (p > 0 && compareEntries(dir[p]!.first, entry) > 0) p--;
+    const meta = dir[p]!;
     const page = await this.#page(meta.n);
     let at = page.length;
     while (at > 0 && compareEntries(page[at - 1]!, entry) > 0) at--;
     page.splice(at, 0, entry);
+    if (at === 0) {
+      meta.first = keyOf(entry);
+      dirChanged = true;
+    }
     if (page.length > PAGE_MAX) {
       const n = index.nextPage++;
       const tail = page.splice(PAGE_TARGET);
       this.#pages.set(n, tail);
-      index.pages.splice(p + 1, 0, { n, count: tail.length, first: keyOf(tail[0]!), last: keyOf(tail.at(-1)!) });
+      dir.splice(p + 1, 0, { n, first: keyOf(tail[0]!) });
       writes.push([key(this.conversation, `page:${n}`), tail]);
+      dirChanged = true;
     }
-    meta.count = page.length;
-    meta.first = keyOf(page[0]!);
-    meta.last = keyOf(page.at(-1)!);
     index.heads[entry.author] = { seq: entry.seq, id: entry.id, clock: entry.clock };
+    this.#remember(entry);
     index.maxClock = Math.max(index.maxClock, entry.clock);
     index.count++;
     if (entry.expiresAt !== undefined && entry.body !== undefined) index.expiring[entry.id] = entry.expiresAt;
     writes.push([key(this.conversation, `page:${meta.n}`), page], [key(this.conversation, 'index'), index]);
+    if (dirChanged) writes.push([key(this.conversation, 'dir'), dir]);
     await this.#store.setMany(writes);
   }
 
+  #remember(entry: Entry): void {
+    this.#recent.set(entry.id, entry.clock);
+    if (this.#recent.size > RECENT_IDS) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+
+  /** Pages are cached least-recently-used; the newest pages are the ones read most. */
   async #page(n: number): Promise<Entry[]> {
     let page = this.#pages.get(n);
-    if (!page) {
-      page = (await this.#store.get<Entry[]>(key(this.conversation, `page:${n}`))) ?? [];
-      // Keep a handful of pages in memory: the newest ones are read the most.
-      if (this.#pages.size > 8) {
-        const newest = new Set(this.#index.pages.slice(-2).map((m) => m.n));
-        for (const k of this.#pages.keys()) if (!newest.has(k)) this.#pages.delete(k);
-      }
+    if (page) {
+      this.#pages.delete(n);
       this.#pages.set(n, page);
+      return page;
     }
+    page = (await this.#store.get<Entry[]>(key(this.conversation, `page:${n}`))) ?? [];
+    for (const entry of page) this.#remember(entry);
+    this.#pages.set(n, page);
+    if (this.#pages.size > PAGE_CACHE) this.#pages.delete(this.#pages.keys().next().value!);
     return page;
   }
 

@@ -1,4 +1,4 @@
-import { ed25519Verify, sha256 } from '../crypto/index.js';
+import { ed25519VerifyBulk, sha256 } from '../crypto/index.js';
 import type { Identity } from '../identity/identity.js';
 import { fromHex, toHex, utf8 } from '../util/bytes.js';
 import { arr, hexOf, int, literal, obj, optional, str } from '../session/schema.js';
@@ -83,17 +83,20 @@ const entryShape = obj({
  * Checks an entry from the wire: schema, id = SHA-256(header), signature by the author,
  * body matching its hash, sane timestamp. Returns the entry or a reason it was refused.
  */
-export function verifyEntry(value: unknown, now: number): { entry: Entry } | { error: string } {
-  let entry: Entry;
+export function checkEntryShape(value: unknown): { entry: Entry } | { error: string } {
   try {
-    entry = entryShape(value, 'entry') as Entry;
+    return { entry: entryShape(value, 'entry') as Entry };
   } catch (error) {
     return { error: error instanceof Error ? error.message : 'bad entry' };
   }
+}
+
+/** The expensive part: hash, signature and body checks of a well-formed entry. */
+export async function verifyEntry(entry: Entry, now: number): Promise<{ entry: Entry } | { error: string }> {
   const { id, sig, body, ...header } = entry;
   const digest = sha256(canonicalHeader(header));
   if (toHex(digest) !== id) return { error: 'id does not match the header' };
-  if (!ed25519Verify(fromHex(sig), digest, fromHex(entry.author))) return { error: 'bad signature' };
+  if (!(await ed25519VerifyBulk(fromHex(sig), digest, fromHex(entry.author), entry.author))) return { error: 'bad signature' };
   if (body !== undefined && bodyHash(body) !== entry.bodyHash) return { error: 'body does not match its hash' };
   if (entry.ts > now + MAX_CLOCK_SKEW) return { error: 'timestamp is in the future' };
   if ((entry.seq === 1) !== (entry.prev === '')) return { error: 'prev does not fit seq' };

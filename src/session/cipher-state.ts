@@ -29,9 +29,15 @@ export class CipherState {
     return this.#k !== null;
   }
 
-  /** For tests of nonce handling only. */
+  /** The next nonce this cipher will use. */
   get nonce(): number {
     return this.#n;
+  }
+
+  /** Noise SetNonce(): for transports that carry the nonce explicitly (spec §5.1, §11.4). */
+  setNonce(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('bad nonce');
+    this.#n = n;
   }
 
   encryptWithAd(ad: Uint8Array, plaintext: Uint8Array): Uint8Array {

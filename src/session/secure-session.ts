@@ -1,21 +1,30 @@
 import { FriendsChatError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { Channel } from '../transport/channel.js';
-import { concat, utf8 } from '../util/bytes.js';
+import { concat, equalBytes, utf8 } from '../util/bytes.js';
 import type { CipherState } from './cipher-state.js';
 import { decodeFrame, encodeFrame, FrameError, MAX_FRAME } from './frame.js';
 import { decodeHello, encodeHello, type PeerHello } from './handshake-payload.js';
 import { HandshakeState, MAX_NOISE_MESSAGE } from './handshake-state.js';
 
 export const PROTOCOL_VERSION = 1;
-/** Largest plaintext in one Noise transport message: keeps data-channel sends ≤ 16 KiB. */
-export const FRAGMENT_SIZE = 16 * 1024 - 1 - 16;
-/** Largest Noise message we accept on the wire; checked before decrypting. */
-const MAX_WIRE = FRAGMENT_SIZE + 1 + 16;
+/** Wire kinds: every channel message starts with one of these bytes. */
+const WIRE_HANDSHAKE = 0x00;
+const WIRE_TRANSPORT = 0x01;
+/** Transport header: kind, 8-byte explicit nonce; then the fragment header inside the ciphertext. */
+const NONCE_BYTES = 8;
+const FRAGMENT_HEADER = 6;
+/** Largest plaintext fragment: keeps every data-channel message ≤ 16 KiB. */
+export const FRAGMENT_SIZE = 16 * 1024 - 1 - NONCE_BYTES - 16 - FRAGMENT_HEADER;
+/** Largest transport message we accept on the wire; checked before decrypting. */
+const MAX_WIRE = 16 * 1024;
 /** Rekey every 2^20 transport messages in each direction (DESIGN.md §5). */
 export const REKEY_INTERVAL = 2 ** 20;
 const INVITE_ID_LENGTH = 16;
 const AD = new Uint8Array(0);
+/** Frames split into fragments may interleave; keep at most this many half-assembled. */
+const MAX_PARTIAL_FRAMES = 4;
+const MAX_EARLY_MESSAGES = 64;
 
 export interface SessionOptions {
   identity: Identity;
@@ -58,8 +67,12 @@ export class SecureSession {
   readonly #rekeyInterval: number;
   readonly #frameListeners = new Set<(type: number, body: Uint8Array) => void>();
   readonly #closeListeners = new Set<(reason: string) => void>();
-  #sent = 0;
-  #received = 0;
+  #receiveEpoch = 0;
+  #lastNonce = -1;
+  #nextFrame = 0;
+  readonly #partial = new Map<number, { parts: (Uint8Array | undefined)[]; have: number; bytes: number }>();
+  /** Counts of messages dropped as replayed or late (a lossy or hostile link). */
+  droppedReplays = 0;
   /** `performance.now()` of the last authenticated message: the heartbeat reads it. */
   lastHeardAt = performance.now();
   #fragments: Uint8Array[] = [];
@@ -114,22 +127,39 @@ export class SecureSession {
           staticKey: options.identity.dh,
           ...(psk ? { psk } : {}),
         });
-      const complete = (hello: PeerHello): void => {
+      const complete = (hello: PeerHello, pending: Uint8Array[]): void => {
         const ciphers = handshake!.split();
-        finish(null, new SecureSession(channel, hello, ciphers.remoteStatic, ciphers.send, ciphers.receive, rekeyInterval, inviteId));
+        const session = new SecureSession(channel, hello, ciphers.remoteStatic, ciphers.send, ciphers.receive, rekeyInterval, inviteId);
+        finish(null, session);
+        // Frames that overtook message 3 are handled once the caller has subscribed.
+        if (pending.length) queueMicrotask(() => pending.forEach((m) => session.#onWire(m)));
       };
+      const send = (message: Uint8Array): void => channel.send(concat(Uint8Array.of(WIRE_HANDSHAKE), message));
+      let lastReceived: Uint8Array | null = null;
+      const early: Uint8Array[] = [];
       unsubscribe.push(channel.onClose(() => finish(new Error('channel closed during the handshake'))));
       unsubscribe.push(
-        channel.onMessage((bytes) => {
+        channel.onMessage((wire) => {
           if (done) return;
           try {
-            if (bytes.length > MAX_NOISE_MESSAGE) throw new Error('handshake message too large');
+            if (wire.length < 1 || wire.length > MAX_NOISE_MESSAGE + 1) throw new Error('bad handshake message size');
+            if (wire[0] === WIRE_TRANSPORT && !initiator && step === 1) {
+              // The initiator's first frames may overtake its last handshake message.
+              if (early.length >= MAX_EARLY_MESSAGES) throw new Error('too many early messages');
+              early.push(wire.slice());
+              return;
+            }
+            if (wire[0] !== WIRE_HANDSHAKE) throw new Error('expected a handshake message');
+            const bytes = wire.subarray(1);
+            // A duplicated copy of the message just handled changes nothing.
+            if (lastReceived && equalBytes(lastReceived, bytes)) return;
+            lastReceived = bytes.slice();
             if (initiator) {
               if (step !== 1) throw new Error('unexpected handshake message');
               const hello = decodeHello(handshake!.readMessage(bytes), handshake!.remoteStatic!);
-              channel.send(handshake!.writeMessage(payload));
+              send(handshake!.writeMessage(payload));
               step = 2;
-              complete(hello);
+              complete(hello, []);
             } else if (step === 0) {
               // Preamble ‖ Noise message 1. The preamble is in the prologue, so a changed
               // preamble fails the handshake too.
@@ -148,12 +178,12 @@ export class SecureSession {
               handshake = start(preamble, psk);
               const first = handshake.readMessage(bytes.subarray(preambleLength));
               if (first.length !== 0) throw new Error('message 1 must have an empty payload');
-              channel.send(handshake.writeMessage(payload));
+              send(handshake.writeMessage(payload));
               step = 1;
             } else if (step === 1) {
               const hello = decodeHello(handshake!.readMessage(bytes), handshake!.remoteStatic!);
               step = 2;
-              complete(hello);
+              complete(hello, early);
             } else {
               throw new Error('unexpected handshake message');
             }
@@ -168,7 +198,7 @@ export class SecureSession {
           if (invite && (invite.id.length !== INVITE_ID_LENGTH || invite.secret.length !== 32)) throw new Error('bad invite');
           const preamble = invite ? concat(Uint8Array.of(PROTOCOL_VERSION, 1), invite.id) : Uint8Array.of(PROTOCOL_VERSION, 0);
           handshake = start(preamble, invite ? invite.secret : null);
-          channel.send(concat(preamble, handshake.writeMessage(new Uint8Array(0))));
+          send(concat(preamble, handshake.writeMessage(new Uint8Array(0))));
           step = 1;
         } catch (error) {
           finish(error);
@@ -185,18 +215,24 @@ export class SecureSession {
     return this.channel.bufferedAmount;
   }
 
-  /** Encrypts and sends one frame, split into ≤ 16 KiB Noise messages. */
+  /**
+   * Encrypts and sends one frame as one or more Noise transport messages of ≤ 16 KiB, each
+   * carrying its nonce explicitly so a lost message costs only itself (spec §11.4).
+   */
   send(type: number, body: Uint8Array): void {
     if (this.#closed) throw new FriendsChatError('connection-failed', 'session is closed');
     const frame = encodeFrame(type, body);
-    for (let offset = 0; offset < frame.length || offset === 0; offset += FRAGMENT_SIZE) {
-      const end = Math.min(frame.length, offset + FRAGMENT_SIZE);
-      const more = end < frame.length ? 1 : 0;
-      const plaintext = new Uint8Array(end - offset + 1);
-      plaintext[0] = more;
-      plaintext.set(frame.subarray(offset, end), 1);
+    const count = Math.max(1, Math.ceil(frame.length / FRAGMENT_SIZE));
+    const frameNo = this.#nextFrame++ >>> 0;
+    for (let index = 0; index < count; index++) {
+      const piece = frame.subarray(index * FRAGMENT_SIZE, (index + 1) * FRAGMENT_SIZE);
+      const plaintext = new Uint8Array(FRAGMENT_HEADER + piece.length);
+      const view = new DataView(plaintext.buffer);
+      view.setUint8(0, count);
+      view.setUint8(1, index);
+      view.setUint32(2, frameNo);
+      plaintext.set(piece, FRAGMENT_HEADER);
       this.channel.send(this.#encrypt(plaintext));
-      if (!more) break;
     }
   }
 
@@ -221,40 +257,82 @@ export class SecureSession {
   }
 
   #encrypt(plaintext: Uint8Array): Uint8Array {
-    const out = this.#send.encryptWithAd(AD, plaintext);
-    if (++this.#sent % this.#rekeyInterval === 0) this.#send.rekey();
+    const n = this.#send.nonce;
+    if (n > 0 && n % this.#rekeyInterval === 0) this.#send.rekey();
+    const out = new Uint8Array(1 + NONCE_BYTES + plaintext.length + 16);
+    out[0] = WIRE_TRANSPORT;
+    new DataView(out.buffer).setBigUint64(1, BigInt(n));
+    out.set(this.#send.encryptWithAd(AD, plaintext), 1 + NONCE_BYTES);
     return out;
   }
 
   #onWire(bytes: Uint8Array): void {
     if (this.#closed) return;
+    // Size and kind first: never spend a decryption on something that cannot be valid.
+    if (bytes.length < 1 + NONCE_BYTES + 16 + FRAGMENT_HEADER || bytes.length > MAX_WIRE || bytes[0] !== WIRE_TRANSPORT) {
+      this.close('bad transport message');
+      return;
+    }
+    const nonce = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(1));
+    const epoch = Math.floor(nonce / this.#rekeyInterval);
+    if (nonce <= this.#lastNonce || epoch < this.#receiveEpoch) {
+      // Replayed or late: rejected, not delivered. Not fatal: a link may duplicate or reorder.
+      this.droppedReplays++;
+      return;
+    }
+    if (!Number.isSafeInteger(nonce) || epoch > this.#receiveEpoch + 2) {
+      this.close('bad transport message');
+      return;
+    }
     let plaintext: Uint8Array;
     try {
-      // Size first: never spend a decryption on something that cannot be valid.
-      if (bytes.length < 17 || bytes.length > MAX_WIRE) throw new FrameError('bad transport message size');
-      plaintext = this.#receive.decryptWithAd(AD, bytes);
-      this.lastHeardAt = performance.now();
-      if (++this.#received % this.#rekeyInterval === 0) this.#receive.rekey();
+      while (this.#receiveEpoch < epoch) {
+        this.#receive.rekey();
+        this.#receiveEpoch++;
+      }
+      this.#receive.setNonce(nonce);
+      plaintext = this.#receive.decryptWithAd(AD, bytes.subarray(1 + NONCE_BYTES));
     } catch {
       this.close('bad transport message');
       return;
     }
-    const more = plaintext[0];
-    if (plaintext.length < 1 || (more !== 0 && more !== 1)) {
+    this.#lastNonce = nonce;
+    this.lastHeardAt = performance.now();
+    const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+    const count = view.getUint8(0);
+    const index = view.getUint8(1);
+    const frameNo = view.getUint32(2);
+    const piece = plaintext.subarray(FRAGMENT_HEADER);
+    if (count < 1 || index >= count || count * FRAGMENT_SIZE > MAX_FRAME + FRAGMENT_SIZE) {
       this.close('bad fragment');
       return;
     }
-    const piece = plaintext.subarray(1);
-    this.#fragmentBytes += piece.length;
-    if (this.#fragmentBytes > MAX_FRAME) {
-      this.close('frame too large');
-      return;
+    let whole: Uint8Array;
+    if (count === 1) {
+      whole = piece;
+    } else {
+      let partial = this.#partial.get(frameNo);
+      if (!partial) {
+        if (this.#partial.size >= MAX_PARTIAL_FRAMES) this.#partial.delete(this.#partial.keys().next().value!);
+        partial = { parts: new Array(count), have: 0, bytes: 0 };
+        this.#partial.set(frameNo, partial);
+      }
+      if (partial.parts.length !== count) {
+        this.close('bad fragment');
+        return;
+      }
+      if (partial.parts[index]) return;
+      partial.parts[index] = piece.slice();
+      partial.have++;
+      partial.bytes += piece.length;
+      if (partial.bytes > MAX_FRAME) {
+        this.close('frame too large');
+        return;
+      }
+      if (partial.have < count) return;
+      this.#partial.delete(frameNo);
+      whole = concat(...(partial.parts as Uint8Array[]));
     }
-    this.#fragments.push(piece);
-    if (more) return;
-    const whole = this.#fragments.length === 1 ? piece : concat(...this.#fragments);
-    this.#fragments = [];
-    this.#fragmentBytes = 0;
     let frame: { type: number; body: Uint8Array };
     try {
       frame = decodeFrame(whole);
@@ -262,7 +340,7 @@ export class SecureSession {
       this.close('bad frame');
       return;
     }
-    for (const listener of this.#frameListeners) {
+    for (const listener of [...this.#frameListeners]) {
       try {
         listener(frame.type, frame.body);
       } catch (error) {
@@ -276,7 +354,7 @@ export class SecureSession {
   #finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#fragments = [];
+    this.#partial.clear();
     const listeners = [...this.#closeListeners];
     this.#closeListeners.clear();
     this.#frameListeners.clear();

@@ -63,7 +63,7 @@ describe('ChatEngine over the loopback network', () => {
     await befriend(alice, bob);
     bob.engine.stop();
     await waitUntil(() => alice.engine.presence(bob.id) === 'offline', 'Bob is offline');
-    const sent = [];
+    const sent: { id: string; text: string; status?: string }[] = [];
     for (let i = 0; i < 20; i++) sent.push(await alice.engine.sendMessage(bob.id, `message ${i}`));
     expect(sent.every((m) => m.status === 'sending')).to.equal(true);
     bob = await peer(network, bobStore);
@@ -165,7 +165,7 @@ describe('ChatEngine over the loopback network', () => {
     // Pretend the pinned key was another one: the next session shows a change.
     await alice.engine.contacts.update(bob.id, { pinnedKey: 'ff'.repeat(32) });
     bob.engine.stop();
-    const bob2 = await peer(network, bob.store);
+    const bob2 = await peer(network, bob.store as MemoryStore);
     await waitUntil(() => alice.warnings.some((w) => w.reason === 'key-changed'), 'key-changed raised');
     const code = await alice.engine.sendMessage(bob.id, 'hi').catch((e) => e.code);
     expect(code).to.equal('key-changed');

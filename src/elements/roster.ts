@@ -1,0 +1,125 @@
+import { LitElement, html, nothing } from 'lit';
+import type { FriendInfo } from '../core/friend-info.js';
+import type { Translation } from '../i18n/index.js';
+import { displayName } from './display-name.js';
+import { rosterStyles } from './roster.styles.js';
+import { sharedStyles } from './shared.styles.js';
+
+export interface RosterEntry extends FriendInfo {
+  unread: number;
+  last: string;
+}
+
+/**
+ * The friend list: requests to answer, friends with presence and unread counts, adding a
+ * friend by invite or ID, and creating an invite. Internal to `<friends-chat>`; it talks
+ * to its parent with `fc-*` events.
+ */
+export class FriendsChatRoster extends LitElement {
+  static override styles = [sharedStyles, rosterStyles];
+  static override properties = {
+    friends: { attribute: false },
+    t: { attribute: false },
+    selected: {},
+    inviteLink: { attribute: false },
+    _copied: { state: true },
+  };
+
+  declare friends: RosterEntry[];
+  declare t: Translation;
+  declare selected: string;
+  declare inviteLink: string;
+  declare private _copied: boolean;
+
+  constructor() {
+    super();
+    this.friends = [];
+    this.selected = '';
+    this.inviteLink = '';
+    this._copied = false;
+  }
+
+  protected override render() {
+    const t = this.t;
+    const requests = this.friends.filter((f) => f.state === 'incoming');
+    const others = this.friends.filter((f) => f.state !== 'incoming' && f.state !== 'blocked');
+    return html`
+      ${requests.length
+        ? html`<h3 id="requests">${t.requests}</h3>
+            <ul aria-labelledby="requests">
+              ${requests.map(
+                (f) => html`<li>
+                  <span class="name" title=${f.id}>
+                    ${displayName(f, t)} <span class="meta">${f.id.slice(0, 8)}${f.viaInvite ? ` · ${t.viaInvite}` : ''}</span>
+                    ${f.note ? html`<br /><span class="meta">“${f.note}”</span>` : nothing}
+                  </span>
+                  <button @click=${() => this.#emit('fc-accept', f.id)}>${t.accept}</button>
+                  <button class="secondary" @click=${() => this.#emit('fc-decline', f.id)}>${t.decline}</button>
+                </li>`,
+              )}
+            </ul>`
+        : nothing}
+      <h3 id="friends">${t.friends}</h3>
+      ${others.length === 0
+        ? html`<p class="meta">${t.noFriends}</p>`
+        : html`<ul aria-labelledby="friends" part="roster">
+            ${others.map(
+              (f) => html`<li>
+                <button
+                  class="friend"
+                  aria-current=${this.selected === f.id ? 'true' : 'false'}
+                  @click=${() => this.#emit('fc-open', f.id)}
+                  aria-label=${`${displayName(f, t)}, ${t.presence[f.presence]}${f.unread ? `, ${t.unread(f.unread)}` : ''}`}
+                >
+                  <span class="dot" data-presence=${f.presence} aria-hidden="true"></span>
+                  <span class="name">${displayName(f, t)}
+                    ${f.state === 'outgoing' ? html`<span class="meta">· ${t.outgoing}</span>` : nothing}
+                    ${f.state === 'declined' ? html`<span class="meta">· ${t.declined}</span>` : nothing}
+                    ${f.last ? html`<br /><span class="meta">${f.last.slice(0, 60)}</span>` : nothing}
+                  </span>
+                  ${f.unread ? html`<span class="badge" aria-hidden="true">${f.unread}</span>` : nothing}
+                </button>
+              </li>`,
+            )}
+          </ul>`}
+      <form @submit=${this.#add}>
+        <label for="add">${t.addFriendLabel}</label>
+        <input id="add" name="add" autocomplete="off" required />
+        <label for="note">${t.note}</label>
+        <input id="note" name="note" autocomplete="off" maxlength="500" />
+        <button type="submit">${t.add}</button>
+      </form>
+      <div class="invite" part="invite">
+        <button class="secondary" @click=${() => this.#emit('fc-invite', '')}>${t.invite}</button>
+        ${this.inviteLink
+          ? html`<label for="invite-link">${t.inviteHelp}</label>
+              <input id="invite-link" readonly .value=${this.inviteLink} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
+              <button class="secondary" @click=${this.#copy}>${this._copied ? t.copied : t.copy}</button>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  #add(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    this.dispatchEvent(new CustomEvent('fc-add', { detail: { text: String(data.get('add') ?? ''), note: String(data.get('note') ?? '') } }));
+    form.reset();
+  }
+
+  async #copy(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.inviteLink);
+      this._copied = true;
+    } catch {
+      (this.renderRoot.querySelector('#invite-link') as HTMLInputElement | null)?.select();
+    }
+  }
+
+  #emit(type: string, id: string): void {
+    this.dispatchEvent(new CustomEvent(type, { detail: { id } }));
+  }
+}
+
+if (!customElements.get('friends-chat-roster')) customElements.define('friends-chat-roster', FriendsChatRoster);

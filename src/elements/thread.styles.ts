@@ -1,0 +1,120 @@
+import { css } from 'lit';
+
+export const threadStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    min-height: 0;
+    gap: 8px;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  header .name {
+    font-weight: 600;
+    flex: 1;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    unicode-bidi: isolate;
+  }
+  .messages {
+    flex: 1;
+    overflow-y: auto;
+    min-height: 160px;
+    max-height: var(--friends-chat-thread-height, 420px);
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    padding: 4px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+  }
+  .day {
+    align-self: center;
+    font-size: 0.75em;
+    color: var(--_muted);
+    margin: 6px 0 2px;
+  }
+  .message {
+    max-width: 80%;
+    padding: 6px 10px;
+    border-radius: 12px;
+    background: color-mix(in srgb, var(--_fg) 8%, transparent);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    unicode-bidi: plaintext;
+  }
+  .message.mine {
+    align-self: flex-end;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .message .meta {
+    display: block;
+    font-size: 0.72em;
+    opacity: 0.8;
+    margin-top: 2px;
+  }
+  .message.expired {
+    font-style: italic;
+    opacity: 0.7;
+  }
+  .message a {
+    color: inherit;
+  }
+  .typing,
+  .warning {
+    font-size: 0.85em;
+    color: var(--_muted);
+    min-height: 1.2em;
+  }
+  .warning {
+    color: var(--_danger);
+  }
+  form {
+    display: flex;
+    gap: 6px;
+    align-items: flex-end;
+  }
+  textarea {
+    flex: 1;
+    font: inherit;
+    resize: vertical;
+    min-height: 2.4em;
+    max-height: 10em;
+    padding: 6px 8px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_bg);
+    color: var(--_fg);
+    min-width: 0;
+  }
+  button {
+    font: inherit;
+    color: var(--_on-accent);
+    background: var(--_accent);
+    border: 0;
+    border-radius: 6px;
+    padding: 6px 12px;
+    cursor: pointer;
+  }
+  button.secondary {
+    background: transparent;
+    color: var(--_fg);
+    border: 1px solid var(--_border);
+  }
+  button:disabled,
+  textarea:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+  button:focus-visible,
+  textarea:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 1px;
+  }
+`;

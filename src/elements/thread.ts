@@ -1,0 +1,153 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import type { FriendInfo } from '../core/friend-info.js';
+import type { ChatMessage } from '../core/message.js';
+import type { Lang, Translation } from '../i18n/index.js';
+import { displayName } from './display-name.js';
+import { messageText } from './message-text.js';
+import { sharedStyles } from './shared.styles.js';
+import { threadStyles } from './thread.styles.js';
+
+/**
+ * One conversation: messages grouped by day, own vs. theirs with status ticks, typing,
+ * expiry, and the composer (Enter sends, Shift+Enter adds a line). Internal to
+ * `<friends-chat>`; it talks to its parent with `fc-*` events.
+ */
+export class FriendsChatThread extends LitElement {
+  static override styles = [sharedStyles, threadStyles];
+  static override properties = {
+    friend: { attribute: false },
+    messages: { attribute: false },
+    t: { attribute: false },
+    lang: {},
+    typing: { type: Boolean },
+    hasOlder: { type: Boolean },
+    safetyNumber: {},
+    _now: { state: true },
+  };
+
+  declare friend: FriendInfo;
+  declare messages: ChatMessage[];
+  declare t: Translation;
+  declare lang: Lang;
+  declare typing: boolean;
+  declare hasOlder: boolean;
+  declare safetyNumber: string;
+  declare private _now: number;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #typingSent = 0;
+
+  constructor() {
+    super();
+    this.messages = [];
+    this.typing = false;
+    this.hasOlder = false;
+    this.safetyNumber = '';
+    this._now = Date.now();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Expiry countdowns tick once a second while something is counting down.
+    this.#ticker = setInterval(() => {
+      if (this.messages.some((m) => m.expiresAt && !m.expired)) this._now = Date.now();
+    }, 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#ticker);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('messages')) {
+      const list = this.renderRoot.querySelector('.messages');
+      const previous = changed.get('messages') as ChatMessage[] | undefined;
+      // Stick to the bottom when a new message arrives (not when older ones are loaded).
+      if (list && (!previous || previous.at(-1)?.id !== this.messages.at(-1)?.id)) list.scrollTop = list.scrollHeight;
+    }
+  }
+
+  protected override render() {
+    const t = this.t;
+    const friend = this.friend;
+    const blocked = friend.keyChanged || friend.state !== 'friend';
+    const days = new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium' });
+    const times = new Intl.DateTimeFormat(this.lang, { timeStyle: 'short' });
+    let lastDay = '';
+    return html`
+      <header>
+        <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new CustomEvent('fc-back'))}>${t.back}</button>
+        <span class="name">${displayName(friend, t)}</span>
+        <span class="meta">${t.presence[friend.presence]}</span>
+      </header>
+      ${friend.keyChanged
+        ? html`<p class="warning" role="alert">
+            ${t.keyChanged} ${t.safetyNumber}: <code>${this.safetyNumber}</code>
+            <button class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('fc-verify'))}>${t.verify}</button>
+          </p>`
+        : nothing}
+      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t)}>
+        ${this.hasOlder
+          ? html`<button class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('fc-load-older'))}>${t.loadOlder}</button>`
+          : nothing}
+        ${this.messages.length === 0 ? html`<p class="meta">${t.noMessages}</p>` : nothing}
+        ${this.messages.map((m) => {
+          const day = days.format(m.ts);
+          const dayHeader = day !== lastDay ? html`<div class="day">${day}</div>` : nothing;
+          lastDay = day;
+          const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
+          return html`${dayHeader}
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}>
+              ${m.expired ? t.expired : messageText(m.text)}
+              <span class="meta">
+                ${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}
+                ${left ? html` · ${t.expiresIn(left)}` : nothing}
+              </span>
+            </div>`;
+        })}
+      </div>
+      <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t)) : ''}</div>
+      <form @submit=${this.#submit} part="composer">
+        <label class="visually-hidden" for="text">${t.messageLabel}</label>
+        <textarea id="text" rows="2" ?disabled=${blocked} @keydown=${this.#keydown} @input=${this.#input}></textarea>
+        <button type="submit" part="send-button" ?disabled=${blocked}>${t.send}</button>
+      </form>
+    `;
+  }
+
+  /** Focuses the composer (keyboard users land there after opening a friend). */
+  focusComposer(): void {
+    (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement | null)?.focus();
+  }
+
+  #keydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.#send();
+    }
+  }
+
+  #input(): void {
+    const now = Date.now();
+    if (now - this.#typingSent > 3000) {
+      this.#typingSent = now;
+      this.dispatchEvent(new CustomEvent('fc-typing'));
+    }
+  }
+
+  #submit(event: SubmitEvent): void {
+    event.preventDefault();
+    this.#send();
+  }
+
+  #send(): void {
+    const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
+    const text = area.value;
+    if (!text.trim()) return;
+    this.dispatchEvent(new CustomEvent('fc-send', { detail: { text } }));
+    area.value = '';
+    this.#typingSent = 0;
+  }
+}
+
+if (!customElements.get('friends-chat-thread')) customElements.define('friends-chat-thread', FriendsChatThread);
