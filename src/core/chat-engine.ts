@@ -280,6 +280,8 @@ export class ChatEngine {
     if (contact.changedKey) return Promise.reject(new FriendsChatError('key-changed', 'this friend’s key changed: verify the safety number first'));
     return this.#serialSend(friendId, async () => {
       const log = await this.#log(friendId);
+      // Loaded before the append, so the new entry is added to it exactly once.
+      const outbox = await this.#outbox(friendId);
       const mine = log.head(this.identity.profileId);
       const theirs = log.head(friendId);
       const now = this.#now();
@@ -299,7 +301,7 @@ export class ChatEngine {
       this.#scheduleExpiry(friendId, log);
       const message = toMessage(entry, friendId, this.identity.profileId, 'sending');
       this.#o.onMessageStatus(friendId, entry.id, 'sending');
-      (await this.#outbox(friendId)).push(entry);
+      outbox.push(entry);
       const session = this.#connections.session(friendId);
       if (session && !session.closed && this.contacts.isFriend(friendId)) await this.#pump(session, friendId, 'new');
       if (this.#sent.has(entry.id)) message.status = 'sent';

@@ -44,8 +44,10 @@ export const threadStyles = css`
     padding: 6px 10px;
     border-radius: 12px;
     background: color-mix(in srgb, var(--_fg) 8%, transparent);
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
+  }
+  .message .text {
+    white-space: pre-wrap;
     unicode-bidi: plaintext;
   }
   .message.mine {

@@ -97,13 +97,7 @@ export class FriendsChatThread extends LitElement {
           lastDay = day;
           const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
           return html`${dayHeader}
-            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}>
-              ${m.expired ? t.expired : messageText(m.text)}
-              <span class="meta">
-                ${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}
-                ${left ? html` · ${t.expiresIn(left)}` : nothing}
-              </span>
-            </div>`;
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}><span class="text">${m.expired ? t.expired : messageText(m.text)}</span><span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}</span></div>`;
         })}
       </div>
       <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t)) : ''}</div>
