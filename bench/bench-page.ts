@@ -1,0 +1,192 @@
+// Benchmarks that run inside Chromium; bench/run.mjs calls them through `window.bench`.
+// Each one measures the widget and its baseline in the same page, the same run.
+import { Peer, type DataConnection } from 'peerjs';
+import { x25519Keypair, x25519Shared } from '../src/crypto/x25519.js';
+import '../src/friends-chat.js';
+import type { FriendsChatElement } from '../src/elements/friends-chat.js';
+import { Identity } from '../src/identity/identity.js';
+import { SecureSession } from '../src/session/secure-session.js';
+import { LoopbackNetwork } from '../src/transport/loopback/loopback-network.js';
+import { LoopbackSignaling } from '../src/transport/loopback/loopback-signaling.js';
+
+interface Broker {
+  host: string;
+  port: number;
+  path: string;
+  key: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let seq = 0;
+
+async function until(f: () => boolean, timeout = 30000): Promise<void> {
+  const start = performance.now();
+  while (!f()) {
+    if (performance.now() - start > timeout) throw new Error('timeout');
+    await sleep(2);
+  }
+}
+
+function peerOptions(b: Broker) {
+  return { host: b.host, port: b.port, path: b.path, key: b.key, secure: false, config: { iceServers: [] } };
+}
+
+/** Noise XX handshake over the in-memory network vs. one bare X25519 computation. */
+async function handshake(n: number): Promise<{ widget: number[]; baseline: number[] }> {
+  const alice = Identity.generate();
+  const bob = Identity.generate();
+  const network = new LoopbackNetwork();
+  const a = new LoopbackSignaling(network);
+  const b = new LoopbackSignaling(network);
+  a.start('a');
+  b.start('b');
+  const widget: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const incoming = new Promise<import('../src/transport/channel.js').Channel>((r) => {
+      const off = b.onChannel((c) => {
+        off();
+        r(c);
+      });
+    });
+    const ca = await a.dial('b');
+    const cb = await incoming;
+    const t0 = performance.now();
+    await Promise.all([
+      SecureSession.establish(ca, { identity: alice, displayName: 'a' }),
+      SecureSession.establish(cb, { identity: bob, displayName: 'b' }),
+    ]);
+    widget.push(performance.now() - t0);
+    ca.close();
+    const k1 = x25519Keypair();
+    const k2 = x25519Keypair();
+    const t1 = performance.now();
+    x25519Shared(k1.privateKey, k2.publicKey);
+    baseline.push(performance.now() - t1);
+  }
+  return { widget, baseline };
+}
+
+function mount(broker: Broker, profile: string): FriendsChatElement {
+  const el = document.createElement('friends-chat');
+  el.setAttribute('profile', profile);
+  el.setAttribute('storage', 'memory');
+  el.setAttribute('signaling', `peerjs://${broker.host}:${broker.port}${broker.path}?key=${broker.key}`);
+  el.setAttribute('ice-servers', '[]');
+  document.body.append(el);
+  return el;
+}
+
+async function friends(broker: Broker): Promise<[FriendsChatElement, FriendsChatElement]> {
+  const alice = mount(broker, `a${++seq}`);
+  const bob = mount(broker, `b${seq}`);
+  await Promise.all([alice.ready, bob.ready]);
+  await until(() => alice.signalingState === 'online' && bob.signalingState === 'online');
+  await bob.addFriend(await alice.createInvite());
+  await until(() => alice.friends.some((f) => f.state === 'incoming'));
+  await alice.acceptFriend(bob.profileId);
+  await until(() => alice.friends.some((f) => f.presence === 'online' && f.state === 'friend') && bob.friends.some((f) => f.presence === 'online' && f.state === 'friend'));
+  return [alice, bob];
+}
+
+function delivered(el: FriendsChatElement, id: string): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (e: Event): void => {
+      const ev = e as Event & { messageId: string; status: string };
+      if (ev.messageId === id && (ev.status === 'delivered' || ev.status === 'read')) {
+        el.removeEventListener('friends-chat-message-status', on);
+        resolve();
+      }
+    };
+    el.addEventListener('friends-chat-message-status', on);
+  });
+}
+
+/** Raw PeerJS pair with an echo on the far side (the baseline of every network benchmark). */
+async function rawPair(broker: Broker): Promise<{ send: (d: string) => Promise<void>; close: () => void; openTime: number }> {
+  const id = `raw${Date.now()}${++seq}`;
+  const echo = new Peer(`${id}e`, peerOptions(broker));
+  await new Promise((r) => echo.on('open', r));
+  echo.on('connection', (c: DataConnection) => c.on('data', (d) => c.send(`ack:${String(d).slice(0, 8)}`)));
+  const t0 = performance.now();
+  const peer = new Peer(`${id}s`, peerOptions(broker));
+  await new Promise((r) => peer.on('open', r));
+  const conn = peer.connect(`${id}e`, { serialization: 'raw', reliable: true });
+  await new Promise((r) => conn.on('open', r));
+  const openTime = performance.now() - t0;
+  let waiting: (() => void) | null = null;
+  conn.on('data', () => {
+    const w = waiting;
+    waiting = null;
+    w?.();
+  });
+  return {
+    openTime,
+    send: (d) =>
+      new Promise<void>((r) => {
+        waiting = r;
+        conn.send(d);
+      }),
+    close: () => {
+      peer.destroy();
+      echo.destroy();
+    },
+  };
+}
+
+/** Page-load-to-session: a friend's widget appears; time until the session is up. */
+async function connect(broker: Broker, n: number): Promise<{ widget: number[]; baseline: number[] }> {
+  const widget: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [alice, bob] = await friends(broker);
+    const profile = bob.getAttribute('profile')!;
+    const store = bob; // memory storage: keep the element, re-attach it (same store, same identity)
+    bob.remove();
+    await until(() => alice.friends.every((f) => f.presence === 'offline'), 60000);
+    await sleep(300);
+    const t0 = performance.now();
+    document.body.append(store);
+    await until(() => alice.friends.some((f) => f.presence === 'online') && store.friends.some((f) => f.presence === 'online'), 60000);
+    widget.push(performance.now() - t0);
+    void profile;
+    alice.remove();
+    store.remove();
+    const raw = await rawPair(broker);
+    baseline.push(raw.openTime);
+    raw.close();
+  }
+  return { widget, baseline };
+}
+
+function text(i: number): string {
+  const length = 50 + ((i * 7919) % 451);
+  return ('Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(10) + i).slice(0, length);
+}
+
+/** Send → delivered round trips, one after another: the widget vs. a bare PeerJS echo. */
+async function roundTrips(broker: Broker, n: number): Promise<{ widget: number[]; baseline: number[] }> {
+  const [alice, bob] = await friends(broker);
+  const widget: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    let wait: Promise<void> | undefined;
+    const sent = alice.sendMessage(bob.profileId, text(i)).then((m) => (wait = delivered(alice, m.id)));
+    await sent;
+    await wait;
+    widget.push(performance.now() - t0);
+  }
+  alice.remove();
+  bob.remove();
+  const raw = await rawPair(broker);
+  const baseline: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await raw.send(text(i));
+    baseline.push(performance.now() - t0);
+  }
+  raw.close();
+  return { widget, baseline };
+}
+
+(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips };

@@ -1,0 +1,70 @@
+// `npm run bench`: each benchmark runs the widget and its baseline in the same run, prints a
+// table with median and p95, and writes bench/results.json ({name, unit, widget, baseline, ratio, n}).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tools/chromium.mjs';
+import { startPeerServer } from '../tools/peer-server.mjs';
+import { startStaticServer } from '../tools/static-server.mjs';
+
+execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'bench/rollup.config.mjs', '--silent'], { stdio: 'inherit' });
+writeFileSync('bench/tmp/index.html', '<!doctype html><meta charset="utf-8"><script type="module" src="bench.js"></script>');
+
+const broker = await startPeerServer();
+const web = await startStaticServer({ mounts: { '/': 'bench/tmp' } });
+const userDataDir = mkdtempSync(join(tmpdir(), 'fc-bench-'));
+const browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, userDataDir, args: CHROMIUM_ARGS, protocolTimeout: 600000 });
+const quick = process.argv.includes('--quick');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+};
+const p95 = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)];
+};
+const round = (x) => Math.round(x * 1000) / 1000;
+const rows = [];
+function row(name, unit, widget, baseline, extra = {}) {
+  rows.push({ name, unit, widget: round(widget), baseline: round(baseline), ratio: round(widget / baseline), ...extra });
+}
+
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`http://127.0.0.1:${web.port}/`);
+  await page.waitForFunction(() => !!window.bench);
+  const b = { host: '127.0.0.1', port: broker.port, path: broker.path, key: broker.key };
+
+  const hs = await page.evaluate((n) => window.bench.handshake(n), quick ? 20 : 100);
+  row('handshake (median)', 'ms', median(hs.widget), median(hs.baseline), { n: hs.widget.length, baselineName: 'one bare x25519', p95: round(p95(hs.widget)) });
+
+  const rtt = await page.evaluate((bb, n) => window.bench.roundTrips(bb, n), b, quick ? 20 : 100);
+  row('message-rtt (median)', 'ms', median(rtt.widget), median(rtt.baseline), { n: rtt.widget.length, baselineName: 'bare PeerJS echo', p95: round(p95(rtt.widget)) });
+
+  const fy = await page.evaluate((bb, n) => window.bench.roundTrips(bb, n), b, quick ? 50 : 500);
+  const sum = (xs) => xs.reduce((a, x) => a + x, 0);
+  row('fybrr-500 (total)', 's', sum(fy.widget) / 1000, sum(fy.baseline) / 1000, { n: fy.widget.length, baselineName: 'bare PeerJS', perMessageMs: round(sum(fy.widget) / fy.widget.length) });
+
+  const cn = await page.evaluate((bb, n) => window.bench.connect(bb, n), b, quick ? 3 : 10);
+  row('connect (median)', 'ms', median(cn.widget), median(cn.baseline), { n: cn.widget.length, baselineName: 'bare PeerJS register+open' });
+
+  const bundle = readFileSync('dist/friends-chat.js');
+  const gz = gzipSync(bundle, { level: 9 }).length;
+  const br = brotliCompressSync(bundle, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  rows.push({ name: 'bundle gzip', unit: 'KB', widget: round(gz / 1000), baseline: 90, ratio: round(gz / 1000 / 90), n: 1, baselineName: 'target 90 KB' });
+  rows.push({ name: 'bundle brotli', unit: 'KB', widget: round(br / 1000), baseline: 90, ratio: round(br / 1000 / 90), n: 1, baselineName: 'target 90 KB' });
+
+  console.table(rows.map(({ name, unit, widget, baseline, ratio, n }) => ({ name, unit, widget, baseline, ratio, n })));
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n');
+  console.log('wrote bench/results.json');
+} finally {
+  await browser.close();
+  await web.close();
+  await broker.stop();
+  rmSync(userDataDir, { recursive: true, force: true });
+  process.exit(0);
+}
