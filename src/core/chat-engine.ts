@@ -285,7 +285,7 @@ export class ChatEngine {
       const mine = log.head(this.identity.profileId);
       const theirs = log.head(friendId);
       const now = this.#now();
-      const entry = createEntry(this.identity, {
+      const entry = await createEntry(this.identity, {
         seq: (mine?.seq ?? 0) + 1,
         prev: mine?.id ?? '',
         deps: theirs ? [theirs.id] : [],

@@ -79,6 +79,10 @@ export const styles = css`
     word-break: break-all;
     color: var(--_muted);
   }
+  .elsewhere {
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
   .error {
     color: var(--_danger);
     font-size: 0.9em;

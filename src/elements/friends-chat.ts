@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { DEFAULT_ICE_SERVERS, DEFAULT_SIGNALING, parseIceServers, parseSignalingUrl } from '../config/signaling-url.js';
 import { ChatEngine } from '../core/chat-engine.js';
+import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
 import { toFriendInfo, type FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage, MessageStatus } from '../core/message.js';
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
@@ -95,6 +96,7 @@ export class FriendsChatElement extends LitElement {
     _typing: { state: true },
     _inviteLink: { state: true },
     _safety: { state: true },
+    _elsewhere: { state: true },
   };
 
   /** Storage namespace: two widgets with different profiles are two independent users. */
@@ -129,6 +131,9 @@ export class FriendsChatElement extends LitElement {
   declare private _typing: Record<string, number>;
   declare private _inviteLink: string;
   declare private _safety: string;
+  /** Another tab holds this profile; this one waits to take over. */
+  declare private _elsewhere: boolean;
+  #lock: ProfileLock | null = null;
   #store: { key: string; store: Store } | null = null;
 
   readonly #registry = new SignalingRegistry().register('peerjs', (config, context) => {
@@ -174,6 +179,7 @@ export class FriendsChatElement extends LitElement {
     this._typing = {};
     this._inviteLink = '';
     this._safety = '';
+    this._elsewhere = false;
     this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
   }
 
@@ -355,6 +361,7 @@ export class FriendsChatElement extends LitElement {
         ${this._lastError
           ? html`<p class="error" role="alert">${t.errorPrefix}: ${this._lastError.message}</p>`
           : nothing}
+        ${this._elsewhere ? html`<p class="elsewhere" role="status">${t.openElsewhere}</p>` : nothing}
         <div class="panes">
           <friends-chat-roster
             class="roster"
@@ -536,6 +543,18 @@ export class FriendsChatElement extends LitElement {
     void (async () => {
       try {
         const live = (): boolean => generation === this.#generation;
+        if (this.storage !== 'memory') {
+          const lock = lockProfile(`friends-chat:${this.profile}`, () => {
+            if (live()) this._elsewhere = true;
+          });
+          this.#lock = lock;
+          await lock.acquired;
+          if (!live()) {
+            lock.release();
+            return;
+          }
+          this._elsewhere = false;
+        }
         const engine = await ChatEngine.open({
           store: this.#storeFor(),
           signaling: this.#createSignaling(),
@@ -575,6 +594,8 @@ export class FriendsChatElement extends LitElement {
     const engine = this.#engine;
     this.#engine = null;
     engine?.stop();
+    this.#lock?.release();
+    this.#lock = null;
   }
 
   #reportOnce(key: string, error: FriendsChatError): void {

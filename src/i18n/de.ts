@@ -41,4 +41,5 @@ export const de: Translation = {
   today: 'Heute',
   unknownName: 'Ohne Namen',
   viaInvite: 'über deine Einladung',
+  openElsewhere: 'Dieses Profil ist in einem anderen Tab oder Fenster offen. Dieses hier übernimmt, sobald das andere geschlossen wird.',
 };

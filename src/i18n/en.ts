@@ -41,4 +41,5 @@ export const en: Translation = {
   today: 'Today',
   unknownName: 'Unnamed',
   viaInvite: 'via your invite',
+  openElsewhere: 'This profile is open in another tab or window. This one takes over when that one closes.',
 };

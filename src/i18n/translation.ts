@@ -41,6 +41,7 @@ export interface Translation {
   today: string;
   unknownName: string;
   viaInvite: string;
+  openElsewhere: string;
 }
 
 export type Lang = 'en' | 'de';

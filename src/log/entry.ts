@@ -56,12 +56,12 @@ export function bodyHash(body: string): string {
   return toHex(sha256(utf8(body)));
 }
 
-export function createEntry(identity: Identity, fields: Omit<EntryHeader, 'author' | 'bodyHash'> & { body: string }): Entry {
+export async function createEntry(identity: Identity, fields: Omit<EntryHeader, 'author' | 'bodyHash'> & { body: string }): Promise<Entry> {
   const { body, ...rest } = fields;
   const header: EntryHeader = { ...rest, author: identity.profileId, bodyHash: bodyHash(body) };
   if (header.expiresAt === undefined) delete header.expiresAt;
   const id = sha256(canonicalHeader(header));
-  return { ...header, id: toHex(id), sig: toHex(identity.sign(id)), body };
+  return { ...header, id: toHex(id), sig: toHex(await identity.signFast(id)), body };
 }
 
 const entryShape = obj({

@@ -98,7 +98,7 @@ describe('ChatEngine over the loopback network', () => {
     signaling.start(mallory.rendezvousId);
     const channel = await signaling.dial(rendezvousId(fromHex(alice.id)));
     const session = await SecureSession.establish(channel, { identity: mallory, displayName: 'Mallory' });
-    const entry = createEntry(mallory, { seq: 1, prev: '', deps: [], clock: 1, ts: Date.now(), kind: 'text', body: 'buy now' });
+    const entry = await createEntry(mallory, { seq: 1, prev: '', deps: [], clock: 1, ts: Date.now(), kind: 'text', body: 'buy now' });
     session.send(FrameType.Entries, utf8(JSON.stringify({ entries: [entry] })));
     session.send(FrameType.Heads, utf8(JSON.stringify({ vv: {} })));
     session.send(FrameType.FriendRequest, utf8(JSON.stringify({ note: 'hello' })));

@@ -84,3 +84,12 @@ describe('identity backup', function () {
     expect(error.code).to.equal('bad-passphrase');
   });
 });
+
+describe('Identity.signFast', () => {
+  it('gives the same deterministic Ed25519 signature as the JavaScript path', async () => {
+    const id = Identity.generate();
+    for (const message of [new Uint8Array(0), utf8('hello'), sha256(utf8('entry'))]) {
+      expect(toHex(await id.signFast(message))).to.equal(toHex(id.sign(message)));
+    }
+  });
+});

@@ -40,9 +40,11 @@ export class LoopbackNetwork {
 
   /** A fresh synthetic DTLS-like fingerprint for a new endpoint. */
   newFingerprint(): string {
-    const n = (++fingerprintCounter).toString(16).padStart(8, '0');
-    const r = Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0');
-    return `sha-256 LOOPBACK:${n}:${r}`.toUpperCase();
+    // Shaped like a real one: `sha-256` and 32 colon-separated hex bytes (a counter keeps them unique).
+    const bytes = Array.from({ length: 28 }, () => Math.floor(this.random() * 256));
+    const counter = ++fingerprintCounter;
+    bytes.push(counter >>> 24, (counter >>> 16) & 255, (counter >>> 8) & 255, counter & 255);
+    return `sha-256 ${bytes.map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')}`;
   }
 
   register(endpoint: Endpoint): void {
