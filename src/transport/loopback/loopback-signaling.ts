@@ -1,14 +1,13 @@
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
+import { SignalingEvents } from '../signaling-events.js';
 import type { LoopbackChannel, LoopbackNetwork } from './loopback-network.js';
 
 /** Signaling over a LoopbackNetwork: the in-memory broker of core tests. */
 export class LoopbackSignaling implements Signaling {
   readonly #network: LoopbackNetwork;
-  readonly #channelListeners = new Set<(channel: Channel) => void>();
-  readonly #stateListeners = new Set<(state: SignalingState) => void>();
-  readonly #errorListeners = new Set<(error: FriendsChatError) => void>();
+  readonly #events = new SignalingEvents();
   readonly #fingerprint: string;
   #id = '';
   #state: SignalingState = 'offline';
@@ -50,24 +49,19 @@ export class LoopbackSignaling implements Signaling {
     clearTimeout(this.#retry);
     if (this.#state === 'online') this.#network.unregister(this.#id);
     this.#setState('offline');
-    this.#channelListeners.clear();
-    this.#stateListeners.clear();
-    this.#errorListeners.clear();
+    this.#events.clear();
   }
 
   onChannel(listener: (channel: Channel) => void): () => void {
-    this.#channelListeners.add(listener);
-    return () => this.#channelListeners.delete(listener);
+    return this.#events.onChannel(listener);
   }
 
   onState(listener: (state: SignalingState) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
+    return this.#events.onState(listener);
   }
 
   onError(listener: (error: FriendsChatError) => void): () => void {
-    this.#errorListeners.add(listener);
-    return () => this.#errorListeners.delete(listener);
+    return this.#events.onError(listener);
   }
 
   #register(): void {
@@ -79,7 +73,7 @@ export class LoopbackSignaling implements Signaling {
       }
       this.#setState('online');
     } catch (error) {
-      for (const listener of this.#errorListeners) listener(toFriendsChatError(error, 'signaling-failed'));
+      this.#events.emitError(toFriendsChatError(error, 'signaling-failed'));
       this.#setState('offline');
       this.#scheduleRetry();
     }
@@ -95,12 +89,12 @@ export class LoopbackSignaling implements Signaling {
       channel.close();
       return;
     }
-    for (const listener of this.#channelListeners) listener(channel);
+    this.#events.emitChannel(channel);
   }
 
   #setState(state: SignalingState): void {
     if (this.#state === state) return;
     this.#state = state;
-    for (const listener of this.#stateListeners) listener(state);
+    this.#events.emitState(state);
   }
 }

@@ -4,6 +4,7 @@ import { Backoff } from '../../core/backoff.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { PeerjsChannel } from './peerjs-channel.js';
+import { SignalingEvents } from '../signaling-events.js';
 
 export interface PeerjsOptions {
   host: string;
@@ -39,9 +40,7 @@ interface ServerMessage {
 export class PeerjsSignaling implements Signaling {
   readonly #options: PeerjsOptions;
   readonly #backoff = new Backoff();
-  readonly #channelListeners = new Set<(channel: Channel) => void>();
-  readonly #stateListeners = new Set<(state: SignalingState) => void>();
-  readonly #errorListeners = new Set<(error: FriendsChatError) => void>();
+  readonly #events = new SignalingEvents();
   readonly #dials = new Map<string, Set<(error: FriendsChatError) => void>>();
   #peer: Peer | null = null;
   #localId = '';
@@ -137,24 +136,19 @@ export class PeerjsSignaling implements Signaling {
     for (const waiting of this.#dials.values()) {
       for (const fail of [...waiting]) fail(new FriendsChatError('connection-failed', 'signaling closed'));
     }
-    this.#channelListeners.clear();
-    this.#stateListeners.clear();
-    this.#errorListeners.clear();
+    this.#events.clear();
   }
 
   onChannel(listener: (channel: Channel) => void): () => void {
-    this.#channelListeners.add(listener);
-    return () => this.#channelListeners.delete(listener);
+    return this.#events.onChannel(listener);
   }
 
   onState(listener: (state: SignalingState) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
+    return this.#events.onState(listener);
   }
 
   onError(listener: (error: FriendsChatError) => void): () => void {
-    this.#errorListeners.add(listener);
-    return () => this.#errorListeners.delete(listener);
+    return this.#events.onError(listener);
   }
 
   #connect(): void {
@@ -258,14 +252,7 @@ export class PeerjsSignaling implements Signaling {
     connection.on('open', () => {
       if (done) return;
       finish();
-      const channel = new PeerjsChannel(connection, false, (e) => this.#report(e));
-      for (const listener of this.#channelListeners) {
-        try {
-          listener(channel);
-        } catch (error) {
-          this.#report(error);
-        }
-      }
+      this.#events.emitChannel(new PeerjsChannel(connection, false, (e) => this.#report(e)));
     });
     connection.on('close', finish);
     connection.on('error', finish);
@@ -317,23 +304,10 @@ export class PeerjsSignaling implements Signaling {
   #setState(state: SignalingState): void {
     if (this.#state === state) return;
     this.#state = state;
-    for (const listener of this.#stateListeners) {
-      try {
-        listener(state);
-      } catch (error) {
-        this.#report(error);
-      }
-    }
+    this.#events.emitState(state);
   }
 
   #report(error: unknown): void {
-    const wrapped = toFriendsChatError(error);
-    for (const listener of this.#errorListeners) {
-      try {
-        listener(wrapped);
-      } catch {
-        // an error listener that throws has nowhere left to report to
-      }
-    }
+    this.#events.emitError(error);
   }
 }
