@@ -107,7 +107,7 @@ export class ChatEngine {
       },
       resolveInvite: (id) => this.#invites.secretFor(id),
       admit: (session) => this.#admit(session),
-      onSession: (session, stranger) => this.#onSession(session, stranger),
+      onSession: (session) => this.#onSession(session),
       onBeat: (session) => void this.#onBeat(session),
       onPresence: (id, presence) => {
         options.onPresence(id, presence);
@@ -206,7 +206,8 @@ export class ChatEngine {
     this.#o.onFriend(accepted!);
     this.#o.onChange();
     const promoted = this.#connections.promote(id);
-    if (!promoted) this.#connections.want(id);
+    if (promoted) this.#greet(promoted);
+    else this.#connections.want(id);
     return accepted!;
   }
 
@@ -438,14 +439,20 @@ export class ChatEngine {
     return 'accept';
   }
 
-  #onSession(session: SecureSession, stranger: boolean): void {
+  #onSession(session: SecureSession): void {
     const id = session.peer.profileId;
     session.onFrame((type, body) => {
-      void this.#onFrame(session, type, body, stranger && !this.contacts.isFriend(id)).catch((error) => {
+      void this.#onFrame(session, type, body).catch((error) => {
         this.#o.onWarning('bad-frame', id, error instanceof Error ? error.message : 'bad frame');
         session.close('bad frame');
       });
     });
+    this.#greet(session);
+  }
+
+  /** What a session starts with: our request, or (between friends) a yes and our heads. */
+  #greet(session: SecureSession): void {
+    const id = session.peer.profileId;
     const contact = this.contacts.get(id);
     if (contact?.state === 'outgoing') this.#sendRequest(session, contact);
     if (contact?.state === 'friend') {
@@ -523,8 +530,11 @@ export class ChatEngine {
     this.#trySend(session, FrameType.FriendRequest, contact.note ? { note: contact.note } : {});
   }
 
-  async #onFrame(session: SecureSession, type: number, body: Uint8Array, stranger: boolean): Promise<void> {
+  async #onFrame(session: SecureSession, type: number, body: Uint8Array): Promise<void> {
     const id = session.peer.profileId;
+    const known = this.contacts.get(id);
+    // Strangers (and those whose request we have not answered) are read per frame, not per session.
+    const stranger = !known || known.state === 'incoming' || known.state === 'declined' || known.state === 'blocked';
     if (type === FrameType.Ping || type === FrameType.Pong) return;
     if (type === FrameType.FriendRequest) {
       const { note } = decodeJsonBody(body, friendRequestFrame);
@@ -600,6 +610,8 @@ export class ChatEngine {
 
   async #becomeFriends(session: SecureSession, contact: Contact): Promise<void> {
     const friend = await this.contacts.update(contact.id, { state: 'friend', invite: undefined, pinnedKey: toHex(session.peerStaticKey) });
+    // A session that began as a stranger's (manual signaling, both adding at once) now counts.
+    this.#connections.promote(contact.id);
     this.#o.onFriend(friend!);
     this.#o.onChange();
     await this.#sendHeads(session, contact.id);

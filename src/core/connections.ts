@@ -58,6 +58,7 @@ export class Connections {
   readonly #strangers = new Map<string, SecureSession>();
   readonly #targets = new Map<string, Target>();
   readonly #presence = new Map<string, Presence>();
+  readonly #strangerTimers = new WeakMap<SecureSession, ReturnType<typeof setTimeout>>();
   readonly #unsubscribe: (() => void)[] = [];
   #handshakes = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -94,12 +95,15 @@ export class Connections {
     const session = this.#strangers.get(profileId);
     if (!session || session.closed) return undefined;
     this.#strangers.delete(profileId);
-    this.want(profileId);
+    clearTimeout(this.#strangerTimers.get(session));
     if (this.#sessions.has(profileId)) {
       session.close('duplicate');
+      this.want(profileId);
       return undefined;
     }
-    this.#install(profileId, session);
+    // The caller already handles this session's frames: install it without announcing it again.
+    this.#install(profileId, session, false);
+    this.want(profileId);
     return session;
   }
 
@@ -227,6 +231,7 @@ export class Connections {
       this.#strangers.get(id)?.close('replaced');
       this.#strangers.set(id, session);
       const timer = setTimeout(() => session.close('stranger timeout'), STRANGER_LIFETIME);
+      this.#strangerTimers.set(session, timer);
       session.onClose(() => {
         clearTimeout(timer);
         if (this.#strangers.get(id) === session) this.#strangers.delete(id);
@@ -253,7 +258,7 @@ export class Connections {
   }
 
   /** Makes `session` the live session with a contact until it closes. */
-  #install(id: string, session: SecureSession): void {
+  #install(id: string, session: SecureSession, announce = true): void {
     this.#sessions.set(id, session);
     const target = this.#targets.get(id);
     if (target) {
@@ -267,7 +272,7 @@ export class Connections {
       if (this.#targets.has(id) && !this.#stopped) this.#schedule(id);
     });
     this.#setPresence(id, 'online');
-    this.#o.onSession(session, false);
+    if (announce) this.#o.onSession(session, false);
   }
 
   /** Liveness and flood control for one session. */

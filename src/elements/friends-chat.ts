@@ -17,9 +17,10 @@ import { resolveLang, translation, type Lang } from '../i18n/index.js';
 import { IdbStore, PROFILE_PATTERN } from '../storage/idb-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { Store } from '../storage/store.js';
+import { ManualSignaling } from '../transport/manual/manual-signaling.js';
 import { PeerjsSignaling } from '../transport/peerjs/peerjs-signaling.js';
 import { SignalingRegistry } from '../transport/registry.js';
-import type { SignalingState } from '../transport/signaling.js';
+import type { Signaling, SignalingState } from '../transport/signaling.js';
 import { styles } from './friends-chat.styles.js';
 import type { RosterEntry } from './roster.js';
 import './roster.js';
@@ -136,10 +137,13 @@ export class FriendsChatElement extends LitElement {
   #lock: ProfileLock | null = null;
   #store: { key: string; store: Store } | null = null;
 
-  readonly #registry = new SignalingRegistry().register('peerjs', (config, context) => {
-    if (config.scheme !== 'peerjs') throw new FriendsChatError('bad-signaling', 'not a PeerJS URL');
-    return new PeerjsSignaling({ ...config, ...context });
-  });
+  readonly #registry = new SignalingRegistry()
+    .register('peerjs', (config, context) => {
+      if (config.scheme !== 'peerjs') throw new FriendsChatError('bad-signaling', 'not a PeerJS URL');
+      return new PeerjsSignaling({ ...config, ...context });
+    })
+    .register('manual', (_config, context) => new ManualSignaling(context));
+  #signaling: Signaling | null = null;
   #engine: ChatEngine | null = null;
   #generation = 0;
   #resolveReady!: () => void;
@@ -293,6 +297,21 @@ export class FriendsChatElement extends LitElement {
     });
   }
 
+  /** `signaling="manual:"` step 1: an offer to hand to a friend (copy-paste, no server). */
+  createManualOffer(): Promise<string> {
+    return this.#call(async () => this.#manual().createOffer());
+  }
+
+  /** `signaling="manual:"` step 2, on the friend's side: returns the answer to hand back. */
+  acceptManualOffer(offer: string): Promise<string> {
+    return this.#call(async () => this.#manual().acceptOffer(offer));
+  }
+
+  /** `signaling="manual:"` step 3: the friend's answer; the connection opens after it. */
+  acceptManualAnswer(answer: string): Promise<void> {
+    return this.#call(async () => this.#manual().acceptAnswer(answer));
+  }
+
   /** Opens a conversation in the UI. */
   open(id: string): Promise<void> {
     return this.#call(async (engine) => {
@@ -414,6 +433,11 @@ export class FriendsChatElement extends LitElement {
   #info(contact: { id: string }): FriendInfo {
     const engine = this.#engine!;
     return toFriendInfo(engine.contacts.get(contact.id)!, engine.presence(contact.id));
+  }
+
+  #manual(): ManualSignaling {
+    if (!(this.#signaling instanceof ManualSignaling)) throw new FriendsChatError('bad-input', 'this needs signaling="manual:"');
+    return this.#signaling;
   }
 
   #inviteLink(invite: string): string {
@@ -555,9 +579,11 @@ export class FriendsChatElement extends LitElement {
           }
           this._elsewhere = false;
         }
+        const signaling = this.#createSignaling();
+        this.#signaling = signaling;
         const engine = await ChatEngine.open({
           store: this.#storeFor(),
-          signaling: this.#createSignaling(),
+          signaling,
           displayName: () => this.displayName,
           privacy: () => ({ typing: !this.noTypingIndicators, receipts: !this.noReadReceipts }),
           onError: (error) => live() && this.#report(error),

@@ -99,3 +99,30 @@ describe('<friends-chat>', () => {
     expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal('Friends chat');
   });
 });
+
+describe('<friends-chat> with an unreachable broker', function () {
+  this.timeout(30000);
+  afterEach(() => {
+    for (const el of document.querySelectorAll('friends-chat')) el.remove();
+  });
+
+  it('reports a signaling error, keeps retrying with back-off and never rejects unhandled', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (e: PromiseRejectionEvent): void => {
+      rejections.push(e.reason);
+    };
+    window.addEventListener('unhandledrejection', onRejection);
+    try {
+      const { el, ready, errors } = await mount({ profile: uniqueProfile('nobroker'), storage: 'memory', signaling: 'peerjs://127.0.0.1:9/peerjs?key=peerjs', 'ice-servers': NO_ICE });
+      await ready;
+      await waitUntil(() => errors.some((e) => e.code === 'signaling-failed'), 'a signaling error is reported', 15000);
+      const first = errors.filter((e) => e.code === 'signaling-failed').length;
+      await waitUntil(() => errors.filter((e) => e.code === 'signaling-failed').length > first, 'it retries', 15000);
+      expect(el.signalingState).to.not.equal('online');
+      expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('signaling');
+      expect(rejections).to.deep.equal([]);
+    } finally {
+      window.removeEventListener('unhandledrejection', onRejection);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type { Channel } from '../../src/transport/channel.js';
 import { LOW_WATER } from '../../src/transport/channel.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
 import { LoopbackSignaling } from '../../src/transport/loopback/loopback-signaling.js';
+import { ManualSignaling } from '../../src/transport/manual/manual-signaling.js';
 import { PeerjsSignaling } from '../../src/transport/peerjs/peerjs-signaling.js';
 import type { Signaling } from '../../src/transport/signaling.js';
 import { brokers, waitUntil } from '../helpers/env.js';
@@ -37,6 +38,24 @@ const makers: Record<string, PairMaker> = {
     const options = { host: '127.0.0.1', port: b.port, path: b.path, key: b.key, secure: false, iceServers: [], relayOnly: false };
     const stamp = `${Date.now().toString(36)}${++n}`;
     return pairOver(new PeerjsSignaling(options), new PeerjsSignaling(options), [`contracta${stamp}`, `contractb${stamp}`]);
+  },
+  manual: async () => {
+    const a = new ManualSignaling({ iceServers: [], relayOnly: false });
+    const b = new ManualSignaling({ iceServers: [], relayOnly: false });
+    a.start();
+    b.start();
+    const ours = new Promise<Channel>((resolve) => a.onChannel(resolve));
+    const theirs = new Promise<Channel>((resolve) => b.onChannel(resolve));
+    const offer = await a.createOffer();
+    expect(offer).to.match(/^fcm1\.[A-Za-z0-9_-]+$/);
+    await a.acceptAnswer(await b.acceptOffer(offer));
+    return {
+      pair: [await ours, await theirs],
+      close: () => {
+        a.close();
+        b.close();
+      },
+    };
   },
 };
 

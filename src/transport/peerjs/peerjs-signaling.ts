@@ -3,7 +3,7 @@ import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import { Backoff } from '../../core/backoff.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
-import { PeerjsChannel } from './peerjs-channel.js';
+import { peerjsChannel } from './peerjs-channel.js';
 import { SignalingEvents } from '../signaling-events.js';
 
 export interface PeerjsOptions {
@@ -114,7 +114,7 @@ export class PeerjsSignaling implements Signaling {
         settled = true;
         clearTimeout(timer);
         this.#dials.get(remoteId)?.delete(fail);
-        resolve(new PeerjsChannel(opened, true, (e) => this.#report(e)));
+        resolve(peerjsChannel(opened, true, (e) => this.#report(e)));
       });
       opened.on('error', (error) => fail(toFriendsChatError(error, 'connection-failed')));
       opened.on('close', () => fail(new FriendsChatError('connection-failed', 'connection closed before it opened')));
@@ -252,7 +252,7 @@ export class PeerjsSignaling implements Signaling {
     connection.on('open', () => {
       if (done) return;
       finish();
-      this.#events.emitChannel(new PeerjsChannel(connection, false, (e) => this.#report(e)));
+      this.#events.emitChannel(peerjsChannel(connection, false, (e) => this.#report(e)));
     });
     connection.on('close', finish);
     connection.on('error', finish);
