@@ -58,7 +58,7 @@ export default {
         await brokers.second.stop();
       },
     },
-    commonjs({ include: ['**/node_modules/sdp/**'] }),
+    commonjs({ include: ['**/node_modules/sdp/**', '**/node_modules/axe-core/**'] }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],
   browsers: [

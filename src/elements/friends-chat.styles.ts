@@ -47,7 +47,7 @@ export const styles = css`
     --_danger: var(--friends-chat-danger, #ff8a80);
     --_ok: var(--friends-chat-ok, #7ee2a8);
   }
-  header {
+  .header {
     display: flex;
     align-items: center;
     justify-content: space-between;

@@ -371,12 +371,12 @@ export class FriendsChatElement extends LitElement {
     const selected = this._friends.find((f) => f.id === this._selected);
     return html`
       <div part="base" class="base ${this.#effectiveTheme} ${selected ? 'has-thread' : ''}" lang=${this.#lang}>
-        <header>
+        <div class="header">
           <h2>${t.title}</h2>
           <span class="status" data-state=${state} role="status">
             <span class="dot" aria-hidden="true"></span>${t.status[state]}
           </span>
-        </header>
+        </div>
         ${this._lastError
           ? html`<p class="error" role="alert">${t.errorPrefix}: ${this._lastError.message}</p>`
           : nothing}

@@ -69,9 +69,9 @@ export class FriendsChatRoster extends LitElement {
                   class="friend"
                   aria-current=${this.selected === f.id ? 'true' : 'false'}
                   @click=${() => this.#emit('fc-open', f.id)}
-                  aria-label=${`${displayName(f, t)}, ${t.presence[f.presence]}${f.unread ? `, ${t.unread(f.unread)}` : ''}`}
                 >
                   <span class="dot" data-presence=${f.presence} aria-hidden="true"></span>
+                  <span class="visually-hidden">${t.presence[f.presence]}${f.unread ? `, ${t.unread(f.unread)}` : ''}:</span>
                   <span class="name">${displayName(f, t)}
                     ${f.state === 'outgoing' ? html`<span class="meta">· ${t.outgoing}</span>` : nothing}
                     ${f.state === 'declined' ? html`<span class="meta">· ${t.declined}</span>` : nothing}

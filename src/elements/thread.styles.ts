@@ -8,12 +8,12 @@ export const threadStyles = css`
     min-height: 0;
     gap: 8px;
   }
-  header {
+  .header {
     display: flex;
     align-items: center;
     gap: 8px;
   }
-  header .name {
+  .header .name {
     font-weight: 600;
     flex: 1;
     min-width: 0;
@@ -57,8 +57,7 @@ export const threadStyles = css`
   }
   .message .meta {
     display: block;
-    font-size: 0.72em;
-    opacity: 0.8;
+    font-size: 0.75em;
     margin-top: 2px;
   }
   .message.expired {

@@ -75,11 +75,11 @@ export class FriendsChatThread extends LitElement {
     const times = new Intl.DateTimeFormat(this.lang, { timeStyle: 'short' });
     let lastDay = '';
     return html`
-      <header>
+      <div class="header">
         <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new CustomEvent('fc-back'))}>${t.back}</button>
         <span class="name">${displayName(friend, t)}</span>
         <span class="meta">${t.presence[friend.presence]}</span>
-      </header>
+      </div>
       ${friend.keyChanged
         ? html`<p class="warning" role="alert">
             ${t.keyChanged} ${t.safetyNumber}: <code>${this.safetyNumber}</code>

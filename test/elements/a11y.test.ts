@@ -1,0 +1,36 @@
+import { expect } from '@esm-bundle/chai';
+import axe from 'axe-core';
+import { waitUntil } from '../helpers/env.js';
+import { mountWidget } from '../helpers/widgets.js';
+
+async function violations(el: Element): Promise<string[]> {
+  const result = await axe.run(el, { resultTypes: ['violations'] });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility (axe-core)', function () {
+  this.timeout(90000);
+  afterEach(() => {
+    for (const el of document.querySelectorAll('friends-chat')) el.remove();
+  });
+
+  for (const theme of ['light', 'dark']) {
+    it(`has no violations when empty, with a request, and in a conversation (${theme})`, async () => {
+      const alice = await mountWidget({ theme, 'display-name': 'Alice' });
+      expect(await violations(alice.el)).to.deep.equal([]);
+      const bob = await mountWidget({ theme, 'display-name': 'Bob' });
+      const invite = await alice.el.createInvite();
+      await bob.el.addFriend(invite, 'hello');
+      await waitUntil(() => alice.el.friends.some((f) => f.state === 'incoming'), 'request');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await violations(alice.el), 'roster with a request and an invite link').to.deep.equal([]);
+      await alice.el.acceptFriend(bob.el.profileId);
+      await waitUntil(() => bob.el.friends.some((f) => f.state === 'friend' && f.presence === 'online'), 'friends');
+      await bob.el.sendMessage(alice.el.profileId, 'Hi! https://example.org');
+      await alice.el.sendMessage(bob.el.profileId, 'Hallo');
+      await alice.el.open(bob.el.profileId);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await violations(alice.el), 'conversation').to.deep.equal([]);
+    });
+  }
+});
