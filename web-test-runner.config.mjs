@@ -10,14 +10,30 @@ import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startPeerServer } from './tools/peer-server.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/chromium.mjs';
+import { startStaticServer } from './tools/static-server.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 const brokers = { main: await startPeerServer(), second: await startPeerServer() };
 const userDataDir = mkdtempSync(join(tmpdir(), 'friends-chat-wtr-'));
+// Another origin that serves the built bundle under an unrelated path (immutable-storage style).
+const cdn = await startStaticServer({ mounts: { '/ipfs/bafy-test/': 'dist' }, headers: { 'access-control-allow-origin': '*' } });
+
+/** A page with a strict CSP and Trusted Types that loads the bundle and a driver script. */
+function cspPage(context) {
+  const broker = `ws://127.0.0.1:${brokers.main.port} http://127.0.0.1:${brokers.main.port}`;
+  context.set(
+    'content-security-policy',
+    `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ${broker}; require-trusted-types-for 'script'`,
+  );
+  context.type = 'html';
+  context.body = '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/dist/friends-chat.js"></script><script type="module" src="/test/pages/csp-driver.js"></script></head><body></body></html>';
+}
 
 function envMiddleware(context, next) {
+  if (context.path === '/__csp-page') return cspPage(context);
   if (context.path === '/__env') {
     context.body = {
+      cdn: `http://127.0.0.1:${cdn.port}/ipfs/bafy-test/friends-chat.js`,
       brokers: Object.fromEntries(
         Object.entries(brokers).map(([name, b]) => [name, { port: b.port, path: b.path, key: b.key }]),
       ),
@@ -56,6 +72,7 @@ export default {
       async serverStop() {
         await brokers.main.stop();
         await brokers.second.stop();
+        await cdn.close();
       },
     },
     commonjs({ include: ['**/node_modules/sdp/**', '**/node_modules/axe-core/**'] }),
