@@ -209,8 +209,19 @@ export class ConversationLog {
     // The page this entry belongs in: the last one whose first key is not after it.
     let p = dir.length - 1;
     while (p > 0 && compareEntries(dir[p]!.first, entry) > 0) p--;
-    const meta = dir[p]!;
-    const page = await this.#page(meta.n);
+    let meta = dir[p]!;
+    let page = await this.#page(meta.n);
+    // Appends at the end start a fresh tail page once it holds PAGE_TARGET entries, so each
+    // append rewrites a small page (middle inserts still split full pages in two).
+    if (p === dir.length - 1 && page.length >= PAGE_TARGET && compareEntries(page.at(-1)!, entry) < 0) {
+      const n = index.nextPage++;
+      meta = { n, first: keyOf(entry) };
+      dir.push(meta);
+      page = [];
+      this.#pages.set(n, page);
+      p = dir.length - 1;
+      dirChanged = true;
+    }
     let at = page.length;
     while (at > 0 && compareEntries(page[at - 1]!, entry) > 0) at--;
     page.splice(at, 0, entry);
