@@ -255,12 +255,6 @@ export class ChatEngine {
     return next!;
   }
 
-  async rename(id: string, nickname: string): Promise<void> {
-    this.#requireContact(id);
-    await this.contacts.update(id, { nickname: String(nickname).slice(0, 64) || undefined });
-    this.#o.onChange();
-  }
-
   // ---- messages -----------------------------------------------------------------------
 
   sendMessage(friendId: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {

@@ -78,13 +78,6 @@ export class Contacts {
     await this.#persist();
   }
 
-  /** Replaces the whole list (identity import). */
-  async replaceAll(contacts: Contact[]): Promise<void> {
-    this.#map.clear();
-    for (const c of contacts) this.#map.set(c.id, c);
-    await this.#persist();
-  }
-
   #persist(): Promise<void> {
     // Serialise writes; each writes the current snapshot, so the last one wins.
     this.#writing = this.#writing.catch(() => {}).then(() => this.#store.set(KEY, this.all()));

@@ -45,4 +45,3 @@ export interface Translation {
 }
 
 export type Lang = 'en' | 'de';
-export const LANGS: readonly Lang[] = ['en', 'de'];

@@ -1,3 +1,5 @@
+import { Listeners } from '../util/listeners.js';
+
 /**
  * The Channel port: an ordered, reliable byte pipe to one peer. Sessions run on top of it;
  * adapters (PeerJS, loopback) implement it. A closed channel never opens again.
@@ -20,64 +22,40 @@ export interface Channel {
   onDrain(listener: () => void): () => void;
 }
 
-/** Low-water mark for back-pressure: senders wait for `drain` above the high-water mark. */
+/** `onDrain` fires when `bufferedAmount` falls to this many bytes (back-pressure for senders). */
 export const LOW_WATER = 256 * 1024;
-export const HIGH_WATER = 1024 * 1024;
 
 /** Listener bookkeeping shared by Channel adapters. */
 export class ChannelEvents {
-  readonly #message = new Set<(bytes: Uint8Array) => void>();
-  readonly #close = new Set<() => void>();
-  readonly #drain = new Set<() => void>();
+  readonly #message = new Listeners<[Uint8Array]>();
+  readonly #close = new Listeners<[]>();
+  readonly #drain = new Listeners<[]>();
 
   onMessage(listener: (bytes: Uint8Array) => void): () => void {
-    this.#message.add(listener);
-    return () => this.#message.delete(listener);
+    return this.#message.add(listener);
   }
 
   onClose(listener: () => void): () => void {
-    this.#close.add(listener);
-    return () => this.#close.delete(listener);
+    return this.#close.add(listener);
   }
 
   onDrain(listener: () => void): () => void {
-    this.#drain.add(listener);
-    return () => this.#drain.delete(listener);
+    return this.#drain.add(listener);
   }
 
-  /** Listener errors are reported through `report`, never thrown into the adapter's callback. */
   emitMessage(bytes: Uint8Array, report: (error: unknown) => void): void {
-    // A snapshot: a listener added while this message is handled must not see it.
-    for (const listener of [...this.#message]) {
-      try {
-        listener(bytes);
-      } catch (error) {
-        report(error);
-      }
-    }
+    this.#message.emit(report, bytes);
   }
 
+  /** Closing is final: every listener is dropped after the close listeners ran. */
   emitClose(report: (error: unknown) => void): void {
-    const listeners = [...this.#close];
-    this.#close.clear();
     this.#message.clear();
     this.#drain.clear();
-    for (const listener of listeners) {
-      try {
-        listener();
-      } catch (error) {
-        report(error);
-      }
-    }
+    this.#close.emit(report);
+    this.#close.clear();
   }
 
   emitDrain(report: (error: unknown) => void): void {
-    for (const listener of [...this.#drain]) {
-      try {
-        listener();
-      } catch (error) {
-        report(error);
-      }
-    }
+    this.#drain.emit(report);
   }
 }

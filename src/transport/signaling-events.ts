@@ -1,6 +1,7 @@
 import { toFriendsChatError, type FriendsChatError } from '../errors.js';
 import type { Channel } from './channel.js';
 import type { SignalingState } from './signaling.js';
+import { Listeners } from '../util/listeners.js';
 
 /**
  * Listener bookkeeping shared by Signaling adapters. A listener that throws is reported as
@@ -8,54 +9,33 @@ import type { SignalingState } from './signaling.js';
  * has nowhere left to report to and is ignored.
  */
 export class SignalingEvents {
-  readonly #channel = new Set<(channel: Channel) => void>();
-  readonly #state = new Set<(state: SignalingState) => void>();
-  readonly #error = new Set<(error: FriendsChatError) => void>();
+  readonly #channel = new Listeners<[Channel]>();
+  readonly #state = new Listeners<[SignalingState]>();
+  readonly #error = new Listeners<[FriendsChatError]>();
+  readonly #report = (error: unknown): void => this.emitError(error);
 
   onChannel(listener: (channel: Channel) => void): () => void {
-    this.#channel.add(listener);
-    return () => this.#channel.delete(listener);
+    return this.#channel.add(listener);
   }
 
   onState(listener: (state: SignalingState) => void): () => void {
-    this.#state.add(listener);
-    return () => this.#state.delete(listener);
+    return this.#state.add(listener);
   }
 
   onError(listener: (error: FriendsChatError) => void): () => void {
-    this.#error.add(listener);
-    return () => this.#error.delete(listener);
+    return this.#error.add(listener);
   }
 
   emitChannel(channel: Channel): void {
-    for (const listener of [...this.#channel]) {
-      try {
-        listener(channel);
-      } catch (error) {
-        this.emitError(error);
-      }
-    }
+    this.#channel.emit(this.#report, channel);
   }
 
   emitState(state: SignalingState): void {
-    for (const listener of [...this.#state]) {
-      try {
-        listener(state);
-      } catch (error) {
-        this.emitError(error);
-      }
-    }
+    this.#state.emit(this.#report, state);
   }
 
   emitError(error: unknown): void {
-    const wrapped = toFriendsChatError(error);
-    for (const listener of [...this.#error]) {
-      try {
-        listener(wrapped);
-      } catch {
-        // see the class comment
-      }
-    }
+    this.#error.emit(() => {}, toFriendsChatError(error));
   }
 
   clear(): void {
