@@ -28,6 +28,8 @@ import './thread.js';
 import type { FriendsChatThread } from './thread.js';
 
 const PAGE = 50;
+/** At most this many messages are in the thread's DOM, however long the history is. */
+const WINDOW = 300;
 const TYPING_SHOWN = 5000;
 
 type Theme = 'light' | 'dark' | 'auto';
@@ -94,6 +96,7 @@ export class FriendsChatElement extends LitElement {
     _selected: { state: true },
     _messages: { state: true },
     _hasOlder: { state: true },
+    _hasNewer: { state: true },
     _typing: { state: true },
     _inviteLink: { state: true },
     _safety: { state: true },
@@ -129,6 +132,8 @@ export class FriendsChatElement extends LitElement {
   declare private _selected: string;
   declare private _messages: ChatMessage[];
   declare private _hasOlder: boolean;
+  /** The window was scrolled back: newer messages are in the store, not in the DOM. */
+  declare private _hasNewer: boolean;
   declare private _typing: Record<string, number>;
   declare private _inviteLink: string;
   declare private _safety: string;
@@ -180,6 +185,7 @@ export class FriendsChatElement extends LitElement {
     this._selected = '';
     this._messages = [];
     this._hasOlder = false;
+    this._hasNewer = false;
     this._typing = {};
     this._inviteLink = '';
     this._safety = '';
@@ -251,7 +257,7 @@ export class FriendsChatElement extends LitElement {
   sendMessage(id: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
     return this.#call(async (engine) => {
       const message = await engine.sendMessage(id, text, options);
-      if (this._selected === id) this._messages = [...this._messages, message];
+      if (this._selected === id) this.#append(message);
       return message;
     });
   }
@@ -322,6 +328,7 @@ export class FriendsChatElement extends LitElement {
       if (this._selected !== id) return;
       this._messages = messages;
       this._hasOlder = messages.length === PAGE;
+      this._hasNewer = false;
       await this.updateComplete;
       (this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null)?.focusComposer();
       await this.#markRead(engine, id);
@@ -403,6 +410,8 @@ export class FriendsChatElement extends LitElement {
                 .lang=${this.#lang}
                 .typing=${(this._typing[selected.id] ?? 0) > Date.now()}
                 .hasOlder=${this._hasOlder}
+                .hasNewer=${this._hasNewer}
+                @fc-load-newer=${() => void this.open(selected.id)}
                 .safetyNumber=${this._safety}
                 @fc-send=${(e: CustomEvent<{ text: string }>) => void this.sendMessage(selected.id, e.detail.text)}
                 @fc-back=${() => (this._selected = '')}
@@ -452,8 +461,19 @@ export class FriendsChatElement extends LitElement {
     if (!engine || !first) return;
     const older = await engine.history(id, { before: first.id, limit: PAGE });
     if (this._selected !== id) return;
-    this._messages = [...older, ...this._messages];
+    const joined = [...older, ...this._messages];
+    // Keep the DOM bounded: what falls off the newer end is reloaded on "jump to newest".
+    if (joined.length > WINDOW) this._hasNewer = true;
+    this._messages = joined.slice(0, WINDOW);
     this._hasOlder = older.length === PAGE;
+  }
+
+  /** A new message joins the thread unless the user is reading further back. */
+  #append(message: ChatMessage): void {
+    if (this._hasNewer || this._messages.some((m) => m.id === message.id)) return;
+    const next = [...this._messages, message];
+    if (next.length > WINDOW) this._hasOlder = true;
+    this._messages = next.slice(-WINDOW);
   }
 
   async #markRead(engine: ChatEngine, id: string): Promise<void> {
@@ -492,7 +512,7 @@ export class FriendsChatElement extends LitElement {
   #onMessage(message: ChatMessage): void {
     this.dispatchEvent(new FriendsChatMessageEvent(message));
     if (message.friendId === this._selected) {
-      if (!this._messages.some((m) => m.id === message.id)) this._messages = [...this._messages, message];
+      this.#append(message);
       if (this.#engine) void this.#markRead(this.#engine, message.friendId);
     }
     this.#scheduleRefresh();

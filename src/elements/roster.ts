@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { FriendInfo } from '../core/friend-info.js';
 import type { Translation } from '../i18n/index.js';
 import { displayName } from './display-name.js';
+import './qr-code.js';
 import { rosterStyles } from './roster.styles.js';
 import { sharedStyles } from './shared.styles.js';
 
@@ -94,7 +95,8 @@ export class FriendsChatRoster extends LitElement {
         ${this.inviteLink
           ? html`<label for="invite-link">${t.inviteHelp}</label>
               <input id="invite-link" readonly .value=${this.inviteLink} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
-              <button class="secondary" @click=${this.#copy}>${this._copied ? t.copied : t.copy}</button>`
+              <button class="secondary" @click=${this.#copy}>${this._copied ? t.copied : t.copy}</button>
+              <friends-chat-qr-code .value=${this.inviteLink} .label=${t.inviteQr}></friends-chat-qr-code>`
           : nothing}
       </div>
     `;

@@ -21,6 +21,7 @@ export class FriendsChatThread extends LitElement {
     lang: {},
     typing: { type: Boolean },
     hasOlder: { type: Boolean },
+    hasNewer: { type: Boolean },
     safetyNumber: {},
     _now: { state: true },
   };
@@ -31,6 +32,9 @@ export class FriendsChatThread extends LitElement {
   declare lang: Lang;
   declare typing: boolean;
   declare hasOlder: boolean;
+  declare hasNewer: boolean;
+  #loading = false;
+  #anchor: { id: string; top: number } | null = null;
   declare safetyNumber: string;
   declare private _now: number;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -41,6 +45,7 @@ export class FriendsChatThread extends LitElement {
     this.messages = [];
     this.typing = false;
     this.hasOlder = false;
+    this.hasNewer = false;
     this.safetyNumber = '';
     this._now = Date.now();
   }
@@ -59,12 +64,34 @@ export class FriendsChatThread extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('messages')) {
-      const list = this.renderRoot.querySelector('.messages');
-      const previous = changed.get('messages') as ChatMessage[] | undefined;
-      // Stick to the bottom when a new message arrives (not when older ones are loaded).
-      if (list && (!previous || previous.at(-1)?.id !== this.messages.at(-1)?.id)) list.scrollTop = list.scrollHeight;
+    if (!changed.has('messages')) return;
+    const list = this.renderRoot.querySelector('.messages') as HTMLElement | null;
+    if (!list) return;
+    const anchor = this.#anchor;
+    this.#anchor = null;
+    this.#loading = false;
+    const kept = anchor && (this.renderRoot.querySelector(`[data-id="${anchor.id}"]`) as HTMLElement | null);
+    if (kept) {
+      // Older messages were added above: keep what the reader was looking at in place.
+      list.scrollTop += kept.offsetTop - anchor.top;
+      return;
     }
+    const previous = changed.get('messages') as ChatMessage[] | undefined;
+    // Stick to the bottom when a new message arrives at the end.
+    if (!previous || previous.at(-1)?.id !== this.messages.at(-1)?.id) list.scrollTop = list.scrollHeight;
+  }
+
+  /** Scrolling near the top loads the previous page. */
+  #scroll(event: Event): void {
+    const list = event.target as HTMLElement;
+    if (list.scrollTop < 40 && this.hasOlder && !this.#loading) this.#older();
+  }
+
+  #older(): void {
+    const first = this.renderRoot.querySelector('.message') as HTMLElement | null;
+    this.#loading = true;
+    this.#anchor = first ? { id: first.dataset['id']!, top: first.offsetTop } : null;
+    this.dispatchEvent(new CustomEvent('fc-load-older'));
   }
 
   protected override render() {
@@ -86,10 +113,8 @@ export class FriendsChatThread extends LitElement {
             <button class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('fc-verify'))}>${t.verify}</button>
           </p>`
         : nothing}
-      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t)}>
-        ${this.hasOlder
-          ? html`<button class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('fc-load-older'))}>${t.loadOlder}</button>`
-          : nothing}
+      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t)} @scroll=${this.#scroll}>
+        ${this.hasOlder ? html`<button class="secondary older" @click=${() => this.#older()}>${t.loadOlder}</button>` : nothing}
         ${this.messages.length === 0 ? html`<p class="meta">${t.noMessages}</p>` : nothing}
         ${this.messages.map((m) => {
           const day = days.format(m.ts);
@@ -100,6 +125,9 @@ export class FriendsChatThread extends LitElement {
             <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}><span class="text">${m.expired ? t.expired : messageText(m.text)}</span><span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}</span></div>`;
         })}
       </div>
+      ${this.hasNewer
+        ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new CustomEvent('fc-load-newer'))}>${t.jumpToNewest}</button>`
+        : nothing}
       <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t)) : ''}</div>
       <form @submit=${this.#submit} part="composer">
         <label class="visually-hidden" for="text">${t.messageLabel}</label>

@@ -41,5 +41,7 @@ export const de: Translation = {
   today: 'Heute',
   unknownName: 'Ohne Namen',
   viaInvite: 'über deine Einladung',
+  jumpToNewest: 'Zu den neuesten Nachrichten',
+  inviteQr: 'QR-Code des Einladungslinks',
   openElsewhere: 'Dieses Profil ist in einem anderen Tab oder Fenster offen. Dieses hier übernimmt, sobald das andere geschlossen wird.',
 };

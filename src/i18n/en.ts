@@ -41,5 +41,7 @@ export const en: Translation = {
   today: 'Today',
   unknownName: 'Unnamed',
   viaInvite: 'via your invite',
+  jumpToNewest: 'Jump to the newest messages',
+  inviteQr: 'QR code of the invite link',
   openElsewhere: 'This profile is open in another tab or window. This one takes over when that one closes.',
 };

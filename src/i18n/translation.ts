@@ -42,6 +42,8 @@ export interface Translation {
   unknownName: string;
   viaInvite: string;
   openElsewhere: string;
+  inviteQr: string;
+  jumpToNewest: string;
 }
 
 export type Lang = 'en' | 'de';
