@@ -1,6 +1,12 @@
 export { FriendsChatElement } from './friends-chat.js';
 export { FriendsChatError, ERROR_CODES, type ErrorCode } from './errors.js';
+export type { FriendInfo } from './core/friend-info.js';
+export type { ChatMessage, MessageStatus } from './core/message.js';
 export { FriendsChatReadyEvent } from './events/ready-event.js';
 export { FriendsChatErrorEvent } from './events/error-event.js';
+export { FriendsChatFriendRequestEvent } from './events/friend-request-event.js';
+export { FriendsChatFriendEvent } from './events/friend-event.js';
 export { FriendsChatPresenceEvent, type Presence } from './events/presence-event.js';
+export { FriendsChatMessageEvent } from './events/message-event.js';
+export { FriendsChatMessageStatusEvent } from './events/message-status-event.js';
 export { FriendsChatSecurityWarningEvent, type SecurityWarningReason } from './events/security-warning-event.js';
