@@ -3,7 +3,7 @@ import type { Identity } from '../identity/identity.js';
 import type { Channel } from '../transport/channel.js';
 import { concat, equalBytes, utf8 } from '../util/bytes.js';
 import type { CipherState } from './cipher-state.js';
-import { decodeFrame, encodeFrame, FrameError, MAX_FRAME } from './frame.js';
+import { decodeFrame, encodeFrame, MAX_FRAME } from './frame.js';
 import { decodeHello, encodeHello, type PeerHello } from './handshake-payload.js';
 import { HandshakeState, MAX_NOISE_MESSAGE } from './handshake-state.js';
 
@@ -75,8 +75,6 @@ export class SecureSession {
   droppedReplays = 0;
   /** `performance.now()` of the last authenticated message: the heartbeat reads it. */
   lastHeardAt = performance.now();
-  #fragments: Uint8Array[] = [];
-  #fragmentBytes = 0;
   #closed = false;
 
   private constructor(channel: Channel, peer: PeerHello, peerStaticKey: Uint8Array, send: CipherState, receive: CipherState, rekeyInterval: number, inviteId: Uint8Array | null) {

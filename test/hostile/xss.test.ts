@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { waitUntil } from '../helpers/env.js';
-import { makeFriends, mountWidget } from '../helpers/widgets.js';
+import { mountWidget } from '../helpers/widgets.js';
 
 declare global {
   interface Window {
