@@ -4,6 +4,26 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 
+/** Writes dist/bundle-report.json: bytes per package as rendered before the final minify (shares, not exact sizes). */
+function sizeReport() {
+  return {
+    name: 'friends-chat-size-report',
+    generateBundle(_options, bundle) {
+      const sizes = {};
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        for (const [id, info] of Object.entries(chunk.modules)) {
+          const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id);
+          const key = match ? match[1] : 'friends-chat (src)';
+          sizes[key] = (sizes[key] ?? 0) + info.renderedLength;
+        }
+      }
+      const rows = Object.entries(sizes).sort((a, b) => b[1] - a[1]);
+      this.emitFile({ type: 'asset', fileName: 'bundle-report.json', source: JSON.stringify(Object.fromEntries(rows), null, 2) + '\n' });
+    },
+  };
+}
+
 export default {
   input: 'src/friends-chat.ts',
   output: {
@@ -28,6 +48,7 @@ export default {
       sourceMap: true,
       define: { 'process.env.NODE_ENV': '"production"' },
     }),
+    sizeReport(),
   ],
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return;

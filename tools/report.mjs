@@ -11,6 +11,10 @@ const gzip = gzipSync(bytes, { level: 9 }).length;
 const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 writeFileSync(`${file}.sha256`, `${sha256}  friends-chat.js\n`);
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+const parts = JSON.parse(readFileSync('dist/bundle-report.json', 'utf8'));
+const total = Object.values(parts).reduce((a, b) => a + b, 0);
+console.log('share per package (rendered size before the final minify):');
+for (const [name, size] of Object.entries(parts)) console.log(`  ${name.padEnd(24)} ${kb(size).padStart(9)}  ${((100 * size) / total).toFixed(1)} %`);
 console.log(`${file}
   size    ${kb(bytes.length)} (${bytes.length} bytes)
   gzip    ${kb(gzip)} (${gzip} bytes)

@@ -10,12 +10,12 @@ const broker = await startPeerServer({ port: peerPort }).catch(() => startPeerSe
 const signaling = `peerjs://127.0.0.1:${broker.port}${broker.path}?key=${broker.key}`;
 const web = await startStaticServer({
   port: webPort,
-  mounts: { '/': 'demo', '/dist/': 'dist' },
+  mounts: { '/': 'demo', '/dist/': 'dist', '/node_modules/vue/dist/': 'node_modules/vue/dist' },
   transform: (_path, html) => html.replaceAll('{{SIGNALING}}', signaling),
 }).catch(() =>
   startStaticServer({
     port: 0,
-    mounts: { '/': 'demo', '/dist/': 'dist' },
+    mounts: { '/': 'demo', '/dist/': 'dist', '/node_modules/vue/dist/': 'node_modules/vue/dist' },
     transform: (_path, html) => html.replaceAll('{{SIGNALING}}', signaling),
   }),
 );

@@ -229,10 +229,12 @@ export class FriendsChatElement extends LitElement {
     return this.#call(async (engine) => this.#info(await engine.addFriend(inviteOrProfileId, note)));
   }
 
+  /** Accepts a friend request; the friend's key is pinned from then on. */
   acceptFriend(id: string): Promise<FriendInfo> {
     return this.#call(async (engine) => this.#info(await engine.acceptFriend(id)));
   }
 
+  /** Declines a friend request; the requester is told, nothing of theirs is kept. */
   declineFriend(id: string): Promise<void> {
     return this.#call((engine) => engine.declineFriend(id));
   }
