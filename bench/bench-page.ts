@@ -8,6 +8,7 @@ import { Identity } from '../src/identity/identity.js';
 import { SecureSession } from '../src/session/secure-session.js';
 import { LoopbackNetwork } from '../src/transport/loopback/loopback-network.js';
 import { LoopbackSignaling } from '../src/transport/loopback/loopback-signaling.js';
+import { seedConversation } from '../test/helpers/seed-history.js';
 
 interface Broker {
   host: string;
@@ -189,4 +190,36 @@ async function roundTrips(broker: Broker, n: number): Promise<{ widget: number[]
   return { widget, baseline };
 }
 
-(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips };
+/** Opening a conversation: time to the newest page and JS heap, 100,000 vs. 100 messages. */
+async function history(broker: Broker, runs: number): Promise<{ widget: number[]; baseline: number[]; heapWidget: number[]; heapBaseline: number[] }> {
+  const out = { widget: [] as number[], baseline: [] as number[], heapWidget: [] as number[], heapBaseline: [] as number[] };
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const heap = (): number => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+  for (let r = 0; r < runs; r++) {
+    for (const [total, times, heaps] of [
+      [100_000, out.widget, out.heapWidget],
+      [100, out.baseline, out.heapBaseline],
+    ] as const) {
+      const profile = `hist${total}-${Date.now()}-${r}`;
+      const { friendId } = await seedConversation(profile, total);
+      gc();
+      const before = heap();
+      const el = document.createElement('friends-chat');
+      el.setAttribute('profile', profile);
+      el.setAttribute('signaling', `peerjs://${broker.host}:${broker.port}${broker.path}?key=${broker.key}`);
+      el.setAttribute('ice-servers', '[]');
+      document.body.append(el);
+      await el.ready;
+      const t0 = performance.now();
+      await el.open(friendId);
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      times.push(performance.now() - t0);
+      gc();
+      heaps.push((heap() - before) / 1e6);
+      el.remove();
+    }
+  }
+  return out;
+}
+
+(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history };

@@ -16,7 +16,13 @@ writeFileSync('bench/tmp/index.html', '<!doctype html><meta charset="utf-8"><scr
 const broker = await startPeerServer();
 const web = await startStaticServer({ mounts: { '/': 'bench/tmp' } });
 const userDataDir = mkdtempSync(join(tmpdir(), 'fc-bench-'));
-const browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, userDataDir, args: CHROMIUM_ARGS, protocolTimeout: 600000 });
+const browser = await puppeteer.launch({
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  userDataDir,
+  args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  protocolTimeout: 600000,
+});
 const quick = process.argv.includes('--quick');
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,6 +57,10 @@ try {
 
   const cn = await page.evaluate((bb, n) => window.bench.connect(bb, n), b, quick ? 3 : 10);
   row('connect (median)', 'ms', median(cn.widget), median(cn.baseline), { n: cn.widget.length, baselineName: 'bare PeerJS register+open' });
+
+  const hist = await page.evaluate((bb, n) => window.bench.history(bb, n), b, quick ? 1 : 3);
+  row('history-100k open (median)', 'ms', median(hist.widget), median(hist.baseline), { n: hist.widget.length, baselineName: 'same with 100 messages' });
+  row('history-100k heap (median)', 'MB', median(hist.heapWidget), median(hist.heapBaseline), { n: hist.heapWidget.length, baselineName: 'same with 100 messages' });
 
   const bundle = readFileSync('dist/friends-chat.js');
   const gz = gzipSync(bundle, { level: 9 }).length;

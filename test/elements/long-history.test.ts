@@ -1,61 +1,9 @@
 import { expect } from '@esm-bundle/chai';
-import { createStore, setMany } from 'idb-keyval';
-import { Identity } from '../../src/identity/identity.js';
-import { toHex } from '../../src/util/bytes.js';
+import { seedConversation } from '../helpers/seed-history.js';
 import { uniqueProfile, waitUntil } from '../helpers/env.js';
 import { mountWidget } from '../helpers/widgets.js';
 
 const TOTAL = 100_000;
-const PAGE = 100;
-
-/** Writes a 100,000-message conversation straight into a profile's store (its storage format). */
-async function seed(profile: string): Promise<{ friendId: string; ms: number }> {
-  const store = createStore(`friends-chat:${profile}`, 'kv');
-  const me = Identity.generate();
-  const friend = Identity.generate();
-  const started = performance.now();
-  const id = (i: number): string => toHex(new Uint8Array(32).map((_, k) => (k < 4 ? (i >>> (8 * k)) & 255 : 7)));
-  const dir: { n: number; first: { clock: number; ts: number; id: string } }[] = [];
-  let batch: [string, unknown][] = [];
-  for (let p = 0; p < TOTAL / PAGE; p++) {
-    const page = [];
-    for (let k = 0; k < PAGE; k++) {
-      const i = p * PAGE + k;
-      const author = i % 2 ? me.profileId : friend.profileId;
-      const seq = Math.floor(i / 2) + 1;
-      page.push({ id: id(i), author, seq, prev: seq > 1 ? id(i - 2) : '', deps: [], clock: i + 1, ts: 1_700_000_000_000 + i * 1000, kind: 'text', bodyHash: '00'.repeat(32), sig: '00'.repeat(64), body: `message ${i}` });
-    }
-    dir.push({ n: p, first: { clock: page[0]!.clock, ts: page[0]!.ts, id: page[0]!.id } });
-    batch.push([`log:${friend.profileId}:page:${p}`, page]);
-    if (batch.length === 50) {
-      await setMany(batch, store);
-      batch = [];
-    }
-  }
-  const last = TOTAL - 1;
-  await setMany(
-    [
-      ...batch,
-      [`log:${friend.profileId}:dir`, dir],
-      [
-        `log:${friend.profileId}:index`,
-        {
-          v: 1,
-          nextPage: TOTAL / PAGE,
-          heads: { [friend.profileId]: { seq: TOTAL / 2, id: id(last - 1), clock: last }, [me.profileId]: { seq: TOTAL / 2, id: id(last), clock: last + 1 } },
-          maxClock: last + 1,
-          expiring: {},
-          count: TOTAL,
-        },
-      ],
-      [`receipts:${friend.profileId}`, { delivered: TOTAL / 2, read: TOTAL / 2, myRead: TOTAL / 2 }],
-      ['identity', me.toRecord()],
-      ['contacts', [{ id: friend.profileId, name: 'Long talker', state: 'friend', verified: false, createdAt: 1 }]],
-    ],
-    store,
-  );
-  return { friendId: friend.profileId, ms: performance.now() - started };
-}
 
 describe('a conversation with 100,000 messages', function () {
   this.timeout(180000);
@@ -65,7 +13,7 @@ describe('a conversation with 100,000 messages', function () {
 
   it('opens with only the newest page, keeps the DOM bounded while scrolling back, and jumps to the newest', async () => {
     const profile = uniqueProfile('long');
-    const { friendId } = await seed(profile);
+    const { friendId } = await seedConversation(profile, TOTAL);
     const { el } = await mountWidget({ profile });
     const t0 = performance.now();
     await el.open(friendId);
