@@ -24,5 +24,8 @@ export default {
   globs: ['src/elements/**/*.ts', 'src/events/**/*.ts', 'src/errors.ts', 'src/index.ts', 'src/friends-chat.ts'],
   exclude: ['src/**/*.styles.ts'],
   litelement: true,
+  // package.json names custom-elements.json itself; the analyzer must not rewrite it (the
+  // freshness check runs it with another --outdir, which it would write there instead).
+  packagejson: false,
   plugins: [publicContractOnly()],
 };
