@@ -776,11 +776,8 @@ export class ChatEngine {
 
   async #failPending(friendId: string, reason: string): Promise<void> {
     if (!this.contacts.isFriend(friendId)) return;
-    const log = await this.#log(friendId);
-    const receipts = await this.#receiptsOf(friendId);
-    for (const entry of await log.entriesAfter(this.identity.profileId, receipts.delivered)) {
-      this.#o.onMessageStatus(friendId, entry.id, 'failed', reason);
-    }
+    // The outbox holds exactly the own entries the friend has not confirmed.
+    for (const entry of await this.#outbox(friendId)) this.#o.onMessageStatus(friendId, entry.id, 'failed', reason);
   }
 
   #requireContact(id: string): Contact {

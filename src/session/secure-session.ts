@@ -2,6 +2,7 @@ import { FriendsChatError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { Channel } from '../transport/channel.js';
 import { concat, equalBytes, utf8 } from '../util/bytes.js';
+import { Listeners } from '../util/listeners.js';
 import type { CipherState } from './cipher-state.js';
 import { decodeFrame, encodeFrame, MAX_FRAME } from './frame.js';
 import { decodeHello, encodeHello, type PeerHello } from './handshake-payload.js';
@@ -66,7 +67,7 @@ export class SecureSession {
   readonly #receive: CipherState;
   readonly #rekeyInterval: number;
   readonly #frameListeners = new Set<(type: number, body: Uint8Array) => void>();
-  readonly #closeListeners = new Set<(reason: string) => void>();
+  readonly #closeListeners = new Listeners<[string]>();
   #receiveEpoch = 0;
   #lastNonce = -1;
   #nextFrame = 0;
@@ -250,8 +251,7 @@ export class SecureSession {
       queueMicrotask(() => listener('closed'));
       return () => {};
     }
-    this.#closeListeners.add(listener);
-    return () => this.#closeListeners.delete(listener);
+    return this.#closeListeners.add(listener);
   }
 
   #encrypt(plaintext: Uint8Array): Uint8Array {
@@ -353,15 +353,9 @@ export class SecureSession {
     if (this.#closed) return;
     this.#closed = true;
     this.#partial.clear();
-    const listeners = [...this.#closeListeners];
-    this.#closeListeners.clear();
     this.#frameListeners.clear();
-    for (const listener of listeners) {
-      try {
-        listener(reason);
-      } catch {
-        // nothing to do: the session is gone
-      }
-    }
+    // A close listener that throws has nothing left to break: the session is gone.
+    this.#closeListeners.emit(() => {}, reason);
+    this.#closeListeners.clear();
   }
 }

@@ -172,4 +172,17 @@ describe('ChatEngine over the loopback network', () => {
     await alice.engine.verifyFriend(bob2.id);
     expect((await alice.engine.sendMessage(bob.id, 'hi')).text).to.equal('hi');
   });
+
+  it('fails unconfirmed messages with the reason when the friend is removed', async () => {
+    const network = new LoopbackNetwork({ seed: 10 });
+    const alice = await peer(network);
+    const bob = await peer(network);
+    await befriend(alice, bob);
+    bob.engine.stop();
+    await waitUntil(() => alice.engine.presence(bob.id) === 'offline', 'Bob is offline');
+    const pending = [await alice.engine.sendMessage(bob.id, 'one'), await alice.engine.sendMessage(bob.id, 'two')];
+    await alice.engine.removeFriend(bob.id);
+    const failed = alice.statuses.filter((s) => s.status === 'failed');
+    expect(failed.map((s) => [s.id, s.reason])).to.deep.equal(pending.map((m) => [m.id, 'removed']));
+  });
 });
