@@ -13,6 +13,8 @@ import type { Signaling, SignalingState } from '../transport/signaling.js';
 import { fromHex, fromUtf8, toHex, utf8 } from '../util/bytes.js';
 import { Connections } from './connections.js';
 import { Contacts, type Contact } from './contacts.js';
+import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, parseManifest, type MediaKind } from './file-manifest.js';
+import { FileTransfers, type FileProgress } from './files.js';
 import { emptyFrame, entriesFrame, friendRequestFrame, headsFrame, receiptFrame, typingFrame } from './frames.js';
 import { decodeInvite, encodeInvite, Invites, isProfileId } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
@@ -27,6 +29,7 @@ export interface ChatEngineEvents {
   onMessageStatus(friendId: string, messageId: string, status: MessageStatus, reason?: string): void;
   onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
   onTyping(friendId: string, typing: boolean): void;
+  onFileProgress(progress: FileProgress): void;
   /** Something the UI shows changed (contacts, expiry, unread counts). */
   onChange(): void;
 }
@@ -36,6 +39,8 @@ export interface ChatEngineOptions extends ChatEngineEvents {
   signaling: Signaling;
   displayName: () => string;
   privacy: () => { typing: boolean; receipts: boolean };
+  /** The largest file sent or accepted (default 1 GiB). */
+  maxFileSize?: () => number;
   now?: () => number;
   heartbeatInterval?: number;
   deadAfter?: number;
@@ -76,6 +81,7 @@ export class ChatEngine {
   readonly #o: ChatEngineOptions;
   readonly #invites: Invites;
   readonly #connections: Connections;
+  readonly #files: FileTransfers;
   readonly #logs = new Map<string, Promise<ConversationLog>>();
   readonly #receipts = new Map<string, Receipts>();
   /** Own entries transmitted on a live session in this run ('sent'). */
@@ -97,6 +103,14 @@ export class ChatEngine {
     this.#invites = invites;
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#files = new FileTransfers({
+      store: options.store,
+      session: (id) => this.#connections.session(id),
+      maxFileSize: options.maxFileSize ?? (() => DEFAULT_MAX_FILE_SIZE),
+      onProgress: options.onFileProgress,
+      onError: options.onError,
+      onWarning: (peer, detail) => options.onWarning('bad-frame', peer, detail),
+    });
     this.#connections = new Connections({
       identity,
       signaling: options.signaling,
@@ -136,6 +150,11 @@ export class ChatEngine {
     return this.#o.signaling.state;
   }
 
+  /** File pieces dropped as bad, and file bytes sent (for tests and the benchmarks). */
+  get fileStats(): { dropped: FileTransfers['dropped']; sent: FileTransfers['sent'] } {
+    return { dropped: this.#files.dropped, sent: this.#files.sent };
+  }
+
   presence(friendId: string): Presence {
     return this.#connections.presence(friendId);
   }
@@ -150,6 +169,7 @@ export class ChatEngine {
     this.#stopped = true;
     for (const off of this.#unsubscribe.splice(0)) off();
     for (const timer of this.#expiryTimers.values()) clearTimeout(timer);
+    this.#files.stop();
     this.#connections.stop();
     this.#o.signaling.close();
   }
@@ -264,15 +284,68 @@ export class ChatEngine {
     if (expiresIn !== undefined && (!Number.isFinite(expiresIn) || expiresIn < 1000 || expiresIn > 365 * 86400000)) {
       return Promise.reject(new FriendsChatError('bad-input', 'expiresIn must be between 1 second and 1 year, in ms'));
     }
-    let contact: Contact;
     try {
-      contact = this.#requireContact(friendId);
+      this.#requireSendable(friendId);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (contact.state === 'blocked') return Promise.reject(new FriendsChatError('blocked', 'this profile is blocked'));
-    if (contact.state !== 'friend') return Promise.reject(new FriendsChatError('unknown-friend', 'you can only message friends'));
-    if (contact.changedKey) return Promise.reject(new FriendsChatError('key-changed', 'this friend’s key changed: verify the safety number first'));
+    return this.#appendOwn(friendId, 'text', text, expiresIn);
+  }
+
+  /**
+   * Sends a file: its manifest (name, size, type, SHA-256 of the whole and of every chunk)
+   * goes through the log like a message; the friend then fetches the chunks.
+   */
+  async sendFile(friendId: string, blob: Blob, name?: string): Promise<ChatMessage> {
+    if (!(blob instanceof Blob)) throw new FriendsChatError('bad-input', 'sendFile needs a Blob or File');
+    this.#requireSendable(friendId);
+    checkFileSize(blob.size, this.#o.maxFileSize?.() ?? DEFAULT_MAX_FILE_SIZE);
+    const fileName = name ?? (blob instanceof File ? blob.name : '') ?? '';
+    let manifest;
+    try {
+      manifest = await buildManifest(blob, fileName);
+    } catch (error) {
+      throw new FriendsChatError('bad-input', 'the file could not be read', { cause: error });
+    }
+    return this.#appendOwn(friendId, 'file', encodeManifest(manifest), undefined, {
+      before: (entry) => this.#files.addOutgoing(friendId, entry.id, blob, manifest),
+      undo: (entry) => this.#files.dropOutgoing(entry.id),
+    });
+  }
+
+  /** Stops a file transfer in either direction; the friend is told. */
+  async cancelFile(friendId: string, messageId: string): Promise<void> {
+    this.#requireContact(friendId);
+    if (typeof messageId !== 'string' || !/^[0-9a-f]{64}$/.test(messageId)) throw new FriendsChatError('bad-input', 'expected a 64-hex message ID');
+    const progress = await this.#files.progress(messageId);
+    if (!progress || progress.friendId !== friendId) throw new FriendsChatError('bad-input', 'no such file in this conversation');
+    await this.#files.cancel(messageId);
+  }
+
+  /** A file that is completely here (sent, or received and verified), or undefined. */
+  async file(friendId: string, messageId: string): Promise<{ blob: Blob; media: { kind: MediaKind; type: string } | null } | undefined> {
+    this.#requireContact(friendId);
+    if (typeof messageId !== 'string' || !/^[0-9a-f]{64}$/.test(messageId)) throw new FriendsChatError('bad-input', 'expected a 64-hex message ID');
+    const progress = await this.#files.progress(messageId);
+    if (!progress || progress.friendId !== friendId) return undefined;
+    return this.#files.file(messageId);
+  }
+
+  #requireSendable(friendId: string): void {
+    const contact = this.#requireContact(friendId);
+    if (contact.state === 'blocked') throw new FriendsChatError('blocked', 'this profile is blocked');
+    if (contact.state !== 'friend') throw new FriendsChatError('unknown-friend', 'you can only message friends');
+    if (contact.changedKey) throw new FriendsChatError('key-changed', 'this friend’s key changed: verify the safety number first');
+  }
+
+  /** Signs, stores and sends an own entry; `hooks.before` runs once the ID is known, before it is stored. */
+  #appendOwn(
+    friendId: string,
+    kind: 'text' | 'file',
+    body: string,
+    expiresIn?: number,
+    hooks?: { before(entry: Entry): Promise<void>; undo(entry: Entry): Promise<void> },
+  ): Promise<ChatMessage> {
     return this.#serialSend(friendId, async () => {
       const log = await this.#log(friendId);
       // Loaded before the append, so the new entry is added to it exactly once.
@@ -286,15 +359,25 @@ export class ChatEngine {
         deps: theirs ? [theirs.id] : [],
         clock: log.maxClock + 1,
         ts: Math.max(now, 0),
-        kind: 'text',
-        body: text,
+        kind,
+        body,
         ...(expiresIn !== undefined ? { expiresAt: now + Math.round(expiresIn) } : {}),
       });
+      await hooks?.before(entry);
       // Persisted before it is sent: a reload or crash never loses it.
-      const result = await log.append(entry, now);
-      if (result !== 'stored') throw new FriendsChatError('internal', `could not store the message (${result})`);
+      let result;
+      try {
+        result = await log.append(entry, now);
+      } catch (error) {
+        await hooks?.undo(entry);
+        throw error;
+      }
+      if (result !== 'stored') {
+        await hooks?.undo(entry);
+        throw new FriendsChatError('internal', `could not store the message (${result})`);
+      }
       this.#scheduleExpiry(friendId, log);
-      const message = toMessage(entry, friendId, this.identity.profileId, 'sending');
+      const message = toMessage(entry, friendId, this.identity.profileId, 'sending', await this.#files.progress(entry.id));
       this.#o.onMessageStatus(friendId, entry.id, 'sending');
       outbox.push(entry);
       const session = this.#connections.session(friendId);
@@ -309,7 +392,11 @@ export class ChatEngine {
     const log = await this.#log(friendId);
     const entries = await log.history(options);
     const receipts = await this.#receiptsOf(friendId);
-    return entries.map((e) => toMessage(e, friendId, this.identity.profileId, this.#statusOf(e, receipts)));
+    return Promise.all(
+      entries.map(async (e) =>
+        toMessage(e, friendId, this.identity.profileId, this.#statusOf(e, receipts), e.kind === 'file' ? await this.#files.progress(e.id) : undefined),
+      ),
+    );
   }
 
   /** How many entries the conversation with a friend holds. */
@@ -452,6 +539,7 @@ export class ChatEngine {
     if (contact?.state === 'friend') {
       this.#trySend(session, FrameType.FriendAccept, {});
       void this.#sendHeads(session, id);
+      void this.#files.onSession(session).catch((error) => this.#o.onError(toFriendsChatError(error, 'internal')));
     }
   }
 
@@ -468,6 +556,7 @@ export class ChatEngine {
       return;
     }
     if (contact?.state !== 'friend') return;
+    await this.#files.onBeat(session);
     const window = this.#window(session);
     const { delivered } = await this.#receiptsOf(id);
     if ((await this.#outbox(id)).length === 0) return;
@@ -554,6 +643,7 @@ export class ChatEngine {
         return;
     }
     if (contact.state !== 'friend') return;
+    if (await this.#files.onFrame(session, type, body)) return;
     switch (type) {
       case FrameType.Heads:
         await this.#onHeads(session, id, decodeJsonBody(body, headsFrame));
@@ -688,10 +778,18 @@ export class ChatEngine {
         continue;
       }
       const entry = checked.entry;
+      if (entry.kind === 'file' && entry.body !== undefined) {
+        try {
+          parseManifest(entry.body);
+        } catch (error) {
+          this.#o.onWarning('bad-frame', friendId, `refused an entry: ${error instanceof Error ? error.message : 'bad manifest'}`);
+          continue;
+        }
+      }
       const result = await log.append(entry, this.#now());
       if (result === 'stored') {
         stored++;
-        if (entry.author === friendId) this.#o.onMessage(toMessage(entry, friendId, me));
+        await this.#onStored(friendId, entry);
         stored += await this.#drainEarly(log, friendId);
       } else if (result === 'gap') {
         gap = true;
@@ -730,8 +828,21 @@ export class ChatEngine {
       early.delete(head + 1);
       if ((await log.append(next, this.#now())) !== 'stored') return count;
       count++;
-      this.#o.onMessage(toMessage(next, friendId, this.identity.profileId));
+      await this.#onStored(friendId, next);
     }
+  }
+
+  /** A friend's entry is in the log: tell the page, and start fetching a file's chunks. */
+  async #onStored(friendId: string, entry: Entry): Promise<void> {
+    if (entry.author !== friendId) return;
+    if (entry.kind === 'file' && entry.body !== undefined) {
+      try {
+        await this.#files.addIncoming(friendId, entry.id, parseManifest(entry.body));
+      } catch (error) {
+        this.#o.onError(toFriendsChatError(error, 'storage-failed'));
+      }
+    }
+    this.#o.onMessage(toMessage(entry, friendId, this.identity.profileId, undefined, entry.kind === 'file' ? await this.#files.progress(entry.id) : undefined));
   }
 
   async #onReceipt(

@@ -30,3 +30,25 @@ export function hkdf2(chainingKey: Uint8Array, input: Uint8Array, three = false)
   buf3[out2.length] = 3;
   return [out1, out2, hmacSha256(tempKey, buf3)];
 }
+
+/** Incremental SHA-256 for data that arrives in pieces (a file read slice by slice). */
+export function sha256Stream(): { update(data: Uint8Array): void; digest(): Uint8Array } {
+  const hasher = nobleSha256.create();
+  return {
+    update: (data) => void hasher.update(data),
+    digest: () => hasher.digest(),
+  };
+}
+
+/** SHA-256 through WebCrypto where the page has it (several times faster on large inputs). */
+export async function sha256Async(data: Uint8Array): Promise<Uint8Array> {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle) {
+    try {
+      return new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+    } catch {
+      // Fall through to the portable implementation.
+    }
+  }
+  return nobleSha256(data);
+}

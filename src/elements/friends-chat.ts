@@ -619,6 +619,7 @@ export class FriendsChatElement extends LitElement {
           onMessageStatus: (friendId, id, status, reason) => live() && this.#onStatus(friendId, id, status, reason),
           onWarning: (reason, peer, detail) => live() && this.dispatchEvent(new FriendsChatSecurityWarningEvent(reason, peer, detail)),
           onTyping: (friendId, typing) => live() && this.#onTyping(friendId, typing),
+          onFileProgress: () => {},
           onChange: () => live() && this.#scheduleRefresh(),
         });
         if (generation !== this.#generation || !this.isConnected) {

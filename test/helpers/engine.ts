@@ -1,5 +1,6 @@
 import { ChatEngine, type ChatEngineOptions } from '../../src/core/chat-engine.js';
 import type { Contact } from '../../src/core/contacts.js';
+import type { FileProgress } from '../../src/core/files.js';
 import type { ChatMessage, MessageStatus } from '../../src/core/message.js';
 import type { FriendsChatError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
@@ -20,10 +21,11 @@ export interface TestPeer {
   warnings: { reason: string; peer: string; detail: string }[];
   errors: FriendsChatError[];
   typing: { friendId: string; on: boolean }[];
+  progress: FileProgress[];
 }
 
 export async function startPeer(network: LoopbackNetwork, store: Store = new MemoryStore(), extra: Partial<ChatEngineOptions> = {}): Promise<TestPeer> {
-  const peer = { store, requests: [], friends: [], messages: [], statuses: [], warnings: [], errors: [], typing: [] } as unknown as TestPeer;
+  const peer = { store, requests: [], friends: [], messages: [], statuses: [], warnings: [], errors: [], typing: [], progress: [] } as unknown as TestPeer;
   peer.engine = await ChatEngine.open({
     store,
     signaling: new LoopbackSignaling(network),
@@ -38,6 +40,7 @@ export async function startPeer(network: LoopbackNetwork, store: Store = new Mem
     onMessageStatus: (friendId, id, status, reason) => peer.statuses.push({ friendId, id, status, ...(reason ? { reason } : {}) }),
     onWarning: (reason, p, detail) => peer.warnings.push({ reason, peer: p, detail }),
     onTyping: (friendId, on) => peer.typing.push({ friendId, on }),
+    onFileProgress: (p) => peer.progress.push(p),
     onChange: () => {},
     heartbeatInterval: 50,
     deadAfter: 400,
