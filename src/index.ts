@@ -1,7 +1,8 @@
 export { FriendsChatElement } from './friends-chat.js';
 export { FriendsChatError, ERROR_CODES, type ErrorCode } from './errors.js';
 export type { FriendInfo } from './core/friend-info.js';
-export type { ChatMessage, MessageStatus } from './core/message.js';
+export type { ChatMessage, FileInfo, MessageStatus } from './core/message.js';
+export type { FileDirection, FileProgress, FileState } from './core/files.js';
 export { FriendsChatReadyEvent } from './events/ready-event.js';
 export { FriendsChatErrorEvent } from './events/error-event.js';
 export { FriendsChatFriendRequestEvent } from './events/friend-request-event.js';
@@ -9,4 +10,5 @@ export { FriendsChatFriendEvent } from './events/friend-event.js';
 export { FriendsChatPresenceEvent, type Presence } from './events/presence-event.js';
 export { FriendsChatMessageEvent } from './events/message-event.js';
 export { FriendsChatMessageStatusEvent } from './events/message-status-event.js';
+export { FriendsChatFileProgressEvent } from './events/file-progress-event.js';
 export { FriendsChatSecurityWarningEvent, type SecurityWarningReason } from './events/security-warning-event.js';

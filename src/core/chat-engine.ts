@@ -13,8 +13,8 @@ import type { Signaling, SignalingState } from '../transport/signaling.js';
 import { fromHex, fromUtf8, toHex, utf8 } from '../util/bytes.js';
 import { Connections } from './connections.js';
 import { Contacts, type Contact } from './contacts.js';
-import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, parseManifest, type MediaKind } from './file-manifest.js';
-import { FileTransfers, type FileProgress } from './files.js';
+import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, parseManifest } from './file-manifest.js';
+import { FileTransfers, type FileProgress, type StoredFile } from './files.js';
 import { emptyFrame, entriesFrame, friendRequestFrame, headsFrame, receiptFrame, typingFrame } from './frames.js';
 import { decodeInvite, encodeInvite, Invites, isProfileId } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
@@ -323,7 +323,7 @@ export class ChatEngine {
   }
 
   /** A file that is completely here (sent, or received and verified), or undefined. */
-  async file(friendId: string, messageId: string): Promise<{ blob: Blob; media: { kind: MediaKind; type: string } | null } | undefined> {
+  async file(friendId: string, messageId: string): Promise<StoredFile | undefined> {
     this.#requireContact(friendId);
     if (typeof messageId !== 'string' || !/^[0-9a-f]{64}$/.test(messageId)) throw new FriendsChatError('bad-input', 'expected a 64-hex message ID');
     const progress = await this.#files.progress(messageId);

@@ -1,7 +1,7 @@
 import { sha256Async, sha256Stream } from '../crypto/index.js';
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
 import { decodeJsonBody, encodeJsonFrame, FrameType } from '../session/frame.js';
-import { arr, int, obj, str } from '../session/schema.js';
+import { arr, bool, int, obj, str } from '../session/schema.js';
 import type { SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
 import { equalBytes, fromHex, toHex } from '../util/bytes.js';
@@ -12,6 +12,7 @@ import {
   chunkSizeFor,
   HASH_BYTES,
   MAX_CHUNKS,
+  MAX_FILE_SIZE,
   sniffMedia,
   type FileManifest,
   type MediaKind,
@@ -33,9 +34,19 @@ export interface FileProgress {
   reason?: string;
 }
 
+/** A file whose bytes are all here. */
+export interface StoredFile {
+  blob: Blob;
+  name: string;
+  /** What the bytes were sniffed as; null: download only. */
+  media: { kind: MediaKind; type: string } | null;
+}
+
 /** What is kept per file (`file:<id>:meta`); the bytes live in `file:<id>:data` or chunks. */
 interface FileRecord {
   friendId: string;
+  /** The manifest's (safe) file name. */
+  name: string;
   direction: FileDirection;
   state: FileState;
   reason?: string;
@@ -56,9 +67,24 @@ const HIGH_WATER = 1024 * 1024;
 const MAX_BAD_CHUNKS = 8;
 /** A receiver that heard nothing for this long while chunks are missing asks again (ms). */
 const STALL_AFTER = 1500;
+/**
+ * Receiver flow control: at most this many bytes of chunks are asked for and not yet
+ * stored; the next ones are asked for when half of them are in. Storage that is slower
+ * than the network so holds back the sender instead of filling memory.
+ */
+const WANT_WINDOW = 8 * 1024 * 1024;
 const OPEN_KEY = 'files:open';
 
-const wantFrame = obj({ file: str({ min: 64, max: 64, pattern: /^[0-9a-f]*$/ }), want: arr(arr(int(0, MAX_CHUNKS), 2), 256) });
+/**
+ * `want`: chunk ranges [from, to) to send next; `reset`: forget what was queued before (a
+ * new session, or lost pieces); `have`: bytes the receiver holds, verified (all = done).
+ */
+const wantFrame = obj({
+  file: str({ min: 64, max: 64, pattern: /^[0-9a-f]*$/ }),
+  want: arr(arr(int(0, MAX_CHUNKS), 2), 256),
+  reset: bool,
+  have: int(0, MAX_FILE_SIZE),
+});
 const cancelFrame = obj({ file: str({ min: 64, max: 64, pattern: /^[0-9a-f]*$/ }), reason: str({ max: 100 }) });
 
 export interface FileTransfersOptions {
@@ -77,6 +103,12 @@ interface Incoming {
   partial: { index: number; bytes: Uint8Array; filled: number } | null;
   /** Chunk writes and the final assembly run one after another. */
   queue: Promise<void>;
+  /** Chunks asked for and not yet stored. */
+  asked: Set<number>;
+  /** Chunks complete in memory, waiting to be verified and stored. */
+  pending: Set<number>;
+  /** How many chunks may be asked for at once. */
+  window: number;
   heardAt: number;
   bad: number;
 }
@@ -98,6 +130,8 @@ export class FileTransfers {
   readonly #blobs = new Map<string, Blob>();
   /** Per session: per file, the chunk indexes still to send, in order. */
   readonly #queues = new WeakMap<SecureSession, { files: Map<string, number[]>; running: boolean }>();
+  /** Sending side, per file: bytes the friend confirmed, bytes sent since, and what was shown. */
+  readonly #sending = new Map<string, { confirmed: number; sent: number; shown: number }>();
   /** Sending side: chunks acknowledged-as-wanted, for progress. */
   readonly #open: Promise<Set<string>>;
   #stopped = false;
@@ -119,7 +153,7 @@ export class FileTransfers {
   /** Keeps the file's bytes before its manifest entry is appended, so history never lacks them. */
   async addOutgoing(friendId: string, id: string, blob: Blob, manifest: FileManifest): Promise<void> {
     const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
-    const record: FileRecord = { friendId, direction: 'send', state: 'waiting', total: manifest.size, media: sniffMedia(head) };
+    const record: FileRecord = { friendId, name: manifest.name, direction: 'send', state: 'waiting', total: manifest.size, media: sniffMedia(head) };
     await this.#o.store.setMany([
       [`file:${id}:data`, blob],
       [`file:${id}:meta`, record],
@@ -137,7 +171,7 @@ export class FileTransfers {
     await Promise.allSettled([this.#o.store.del(`file:${id}:data`), this.#o.store.del(`file:${id}:meta`), this.#markOpen(id, false)]);
   }
 
-  async #onWant(session: SecureSession, friendId: string, file: string, want: number[][]): Promise<void> {
+  async #onWant(session: SecureSession, friendId: string, file: string, frame: { want: number[][]; reset: boolean; have: number }): Promise<void> {
     const record = await this.#record(file);
     if (!record || record.friendId !== friendId || record.direction !== 'send') {
       this.dropped.unknownFile++;
@@ -148,24 +182,38 @@ export class FileTransfers {
       this.#send(session, FrameType.FileCancel, { file, reason: record.reason ?? 'cancelled' });
       return;
     }
-    const count = Math.ceil(record.total / this.#chunkSizeOf(record));
-    const chunks: number[] = [];
-    for (const range of want) {
-      const [from, to] = range as [number, number];
-      if (range.length !== 2 || from >= to || to > count) throw new Error('bad chunk range');
-      for (let i = from; i < to && chunks.length <= MAX_CHUNKS; i++) chunks.push(i);
-    }
+    const count = chunkCount({ size: record.total, chunkSize: this.#chunkSizeOf(record) });
+    if (frame.have > record.total) throw new Error('bad file progress');
     const queue = this.#queue(session);
-    if (chunks.length === 0) {
+    const progress = this.#sending.get(file) ?? { confirmed: 0, sent: 0, shown: 0 };
+    this.#sending.set(file, progress);
+    progress.confirmed = frame.have;
+    progress.sent = 0;
+    if (frame.have === record.total && frame.want.length === 0) {
       queue.files.delete(file);
+      this.#sending.delete(file);
       await this.#setState(file, record, 'done');
       this.#emit(file, record, record.total);
       return;
     }
-    queue.files.set(file, chunks);
+    const chunks = frame.reset ? [] : (queue.files.get(file) ?? []);
+    const queued = new Set(chunks);
+    for (const range of frame.want) {
+      const [from, to] = range as [number, number];
+      if (range.length !== 2 || from >= to || to > count) throw new Error('bad chunk range');
+      for (let i = from; i < to; i++) if (!queued.has(i)) queued.add(i) && chunks.push(i);
+    }
+    if (chunks.length) queue.files.set(file, chunks);
+    else queue.files.delete(file);
     if (record.state !== 'transferring') await this.#setState(file, record, 'transferring');
-    this.#emit(file, record, record.total - this.#bytesOf(record, chunks));
+    this.#emitSending(file, record, progress);
     void this.#pump(session);
+  }
+
+  /** Sender-side progress: what the friend confirmed plus what was sent since, never going back. */
+  #emitSending(id: string, record: FileRecord, progress: { confirmed: number; sent: number; shown: number }): void {
+    progress.shown = Math.max(progress.shown, Math.min(record.total, progress.confirmed + progress.sent));
+    this.#emit(id, record, progress.shown);
   }
 
   /** Streams queued chunks, one file after another, waiting whenever the channel is full. */
@@ -210,8 +258,11 @@ export class FileTransfers {
           this.sent.bytes += piece.length;
           if (bytes.length === 0) break;
         }
-        const left = queue.files.get(file) ?? [];
-        this.#emit(file, record, record.total - this.#bytesOf(record, left));
+        const progress = this.#sending.get(file);
+        if (progress) {
+          progress.sent += bytes.length;
+          this.#emitSending(file, record, progress);
+        }
       }
     } catch (error) {
       if (!session.closed) this.#o.onError(toFriendsChatError(error, 'internal'));
@@ -226,7 +277,14 @@ export class FileTransfers {
   async addIncoming(friendId: string, id: string, manifest: FileManifest): Promise<void> {
     if (await this.#record(id)) return;
     const count = chunkCount(manifest);
-    const record: FileRecord = { friendId, direction: 'receive', state: 'waiting', total: manifest.size, have: new Uint8Array(Math.ceil(count / 8)) };
+    const record: FileRecord = {
+      friendId,
+      name: manifest.name,
+      direction: 'receive',
+      state: 'waiting',
+      total: manifest.size,
+      have: new Uint8Array(Math.ceil(count / 8)),
+    };
     const max = this.#o.maxFileSize();
     if (manifest.size > max) {
       record.state = 'failed';
@@ -246,7 +304,7 @@ export class FileTransfers {
     this.#incoming.set(id, newIncoming(manifest));
     this.#emit(id, record, 0);
     const session = this.#o.session(friendId);
-    if (session && !session.closed) await this.#want(session, id, record);
+    if (session && !session.closed) await this.#want(session, id, record, true);
   }
 
   /**
@@ -264,7 +322,7 @@ export class FileTransfers {
         if (!manifest) continue;
         this.#incoming.set(id, newIncoming(manifest));
       }
-      await this.#want(session, id, record);
+      await this.#want(session, id, record, true);
     }
   }
 
@@ -274,20 +332,28 @@ export class FileTransfers {
     for (const [id, incoming] of this.#incoming) {
       const record = await this.#record(id);
       if (!record || record.friendId !== friendId || record.state !== 'transferring') continue;
-      if (performance.now() - incoming.heardAt > STALL_AFTER) await this.#want(session, id, record);
+      // Quiet, with nothing waiting to be stored: pieces were lost; ask for everything again.
+      if (performance.now() - incoming.heardAt > STALL_AFTER && incoming.pending.size === 0) await this.#want(session, id, record, true);
     }
   }
 
-  async #want(session: SecureSession, id: string, record: FileRecord): Promise<void> {
+  /**
+   * Asks for the next missing chunks that are neither asked for nor waiting to be stored,
+   * up to the window. `reset` starts over: what was asked before is asked again.
+   */
+  async #want(session: SecureSession, id: string, record: FileRecord, reset: boolean): Promise<void> {
     const incoming = this.#incoming.get(id);
     if (!incoming) return;
-    const missing: number[][] = [];
+    if (reset) incoming.asked.clear();
     const count = chunkCount(incoming.manifest);
-    for (let i = 0; i < count; i++) {
-      if (hasChunk(record, i)) continue;
-      const last = missing.at(-1);
+    const ranges: number[][] = [];
+    for (let i = 0; i < count && incoming.asked.size < incoming.window; i++) {
+      if (hasChunk(record, i) || incoming.asked.has(i) || incoming.pending.has(i)) continue;
+      const last = ranges.at(-1);
       if (last && last[1] === i) last[1] = i + 1;
-      else if (missing.length < 256) missing.push([i, i + 1]);
+      else if (ranges.length < 256) ranges.push([i, i + 1]);
+      else break;
+      incoming.asked.add(i);
     }
     incoming.heardAt = performance.now();
     if (record.state === 'waiting') {
@@ -295,7 +361,8 @@ export class FileTransfers {
       await this.#o.store.set(`file:${id}:meta`, record);
       this.#emit(id, record, this.#verifiedBytes(incoming.manifest, record));
     }
-    this.#send(session, FrameType.FileWant, { file: id, want: missing });
+    if (ranges.length === 0 && !reset) return;
+    this.#send(session, FrameType.FileWant, { file: id, want: ranges, reset, have: this.#verifiedBytes(incoming.manifest, record) });
   }
 
   #onPiece(session: SecureSession, friendId: string, body: Uint8Array): void {
@@ -336,19 +403,31 @@ export class FileTransfers {
     if (partial.filled < length) return;
     incoming.partial = null;
     const chunk = partial.bytes;
+    incoming.pending.add(index);
     incoming.queue = incoming.queue.then(() => this.#storeChunk(session, friendId, id, index, chunk)).catch((error) => this.#onStoreError(id, error, session));
   }
 
   async #storeChunk(session: SecureSession, friendId: string, id: string, index: number, chunk: Uint8Array): Promise<void> {
     const record = await this.#record(id);
     const incoming = this.#incoming.get(id);
-    if (!record || !incoming || record.friendId !== friendId || record.state !== 'transferring' || hasChunk(record, index)) return;
+    if (!incoming) return;
+    try {
+      if (!record || record.friendId !== friendId || record.state !== 'transferring' || hasChunk(record, index)) return;
+      await this.#verifyAndStore(session, friendId, id, index, chunk, record, incoming);
+    } finally {
+      incoming.pending.delete(index);
+      incoming.asked.delete(index);
+      incoming.heardAt = performance.now();
+    }
+    if (record.state === 'transferring' && incoming.asked.size <= incoming.window / 2) await this.#want(session, id, record, false);
+  }
+
+  async #verifyAndStore(session: SecureSession, friendId: string, id: string, index: number, chunk: Uint8Array, record: FileRecord, incoming: Incoming): Promise<void> {
     const expected = incoming.hashes.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES);
     if (!equalBytes(await sha256Async(chunk), expected)) {
       this.dropped.badChunks++;
       this.#o.onWarning(friendId, `a file chunk failed its hash check (${++incoming.bad} so far)`);
       if (incoming.bad >= MAX_BAD_CHUNKS) await this.#fail(id, record, 'too many damaged chunks', session);
-      else await this.#want(session, id, record);
       return;
     }
     record.have![index >> 3]! |= 1 << (index & 7);
@@ -396,7 +475,7 @@ export class FileTransfers {
     this.#blobs.set(id, blob);
     await this.#markOpen(id, false);
     await this.#dropChunks(id, count);
-    this.#send(session, FrameType.FileWant, { file: id, want: [] });
+    this.#send(session, FrameType.FileWant, { file: id, want: [], reset: true, have: manifest.size });
     this.#emit(id, record, manifest.size);
   }
 
@@ -425,8 +504,8 @@ export class FileTransfers {
         this.#onPiece(session, friendId, body);
         return true;
       case FrameType.FileWant: {
-        const { file, want } = decodeJsonBody(body, wantFrame);
-        await this.#onWant(session, friendId, file, want);
+        const { file, ...frame } = decodeJsonBody(body, wantFrame);
+        await this.#onWant(session, friendId, file, frame);
         return true;
       }
       case FrameType.FileCancel: {
@@ -449,11 +528,11 @@ export class FileTransfers {
   }
 
   /** The file's bytes when they are all here, with the media kind they were sniffed as. */
-  async file(id: string): Promise<{ blob: Blob; media: { kind: MediaKind; type: string } | null } | undefined> {
+  async file(id: string): Promise<StoredFile | undefined> {
     const record = await this.#record(id);
     if (!record || (record.direction === 'receive' && record.state !== 'done')) return undefined;
     const blob = await this.#blobOf(id);
-    return blob ? { blob, media: record.media ?? null } : undefined;
+    return blob ? { blob, name: record.name, media: record.media ?? null } : undefined;
   }
 
   async #end(id: string, record: FileRecord, state: 'cancelled' | 'failed', reason: string): Promise<void> {
@@ -527,11 +606,6 @@ export class FileTransfers {
     return chunkSizeFor(record.total);
   }
 
-  #bytesOf(record: FileRecord, chunks: number[]): number {
-    const size = this.#chunkSizeOf(record);
-    return chunks.reduce((sum, i) => sum + Math.max(0, Math.min(size, record.total - i * size)), 0);
-  }
-
   #verifiedBytes(manifest: FileManifest, record: FileRecord): number {
     let bytes = 0;
     const count = chunkCount(manifest);
@@ -571,7 +645,18 @@ export class FileTransfers {
 }
 
 function newIncoming(manifest: FileManifest): Incoming {
-  return { manifest, hashes: chunkHashes(manifest), partial: null, queue: Promise.resolve(), heardAt: performance.now(), bad: 0 };
+  const window = Math.max(4, Math.floor(WANT_WINDOW / manifest.chunkSize));
+  return {
+    manifest,
+    hashes: chunkHashes(manifest),
+    partial: null,
+    queue: Promise.resolve(),
+    asked: new Set(),
+    pending: new Set(),
+    window,
+    heardAt: performance.now(),
+    bad: 0,
+  };
 }
 
 function hasChunk(record: FileRecord, index: number): boolean {

@@ -1,11 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { DEFAULT_ICE_SERVERS, DEFAULT_SIGNALING, parseIceServers, parseSignalingUrl } from '../config/signaling-url.js';
 import { ChatEngine } from '../core/chat-engine.js';
+import { DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE } from '../core/file-manifest.js';
+import type { FileProgress } from '../core/files.js';
 import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
 import { toFriendInfo, type FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage, MessageStatus } from '../core/message.js';
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
 import { FriendsChatErrorEvent } from '../events/error-event.js';
+import { FriendsChatFileProgressEvent } from '../events/file-progress-event.js';
 import { FriendsChatFriendEvent } from '../events/friend-event.js';
 import { FriendsChatFriendRequestEvent } from '../events/friend-request-event.js';
 import { FriendsChatMessageEvent } from '../events/message-event.js';
@@ -50,6 +53,7 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @csspart message - One message.
  * @csspart composer - The message input and send button.
  * @csspart send-button - The send button.
+ * @csspart attach-button - The button that picks a file to send.
  * @csspart invite - The invite panel.
  *
  * @cssprop --friends-chat-background - Background colour.
@@ -72,6 +76,7 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @event friends-chat-presence - A friend went `online`, `offline` or `connecting`.
  * @event friends-chat-message - A message from a friend arrived (`message`).
  * @event friends-chat-message-status - An own message is `sending`, `sent`, `delivered`, `read` or `failed`.
+ * @event friends-chat-file-progress - A file transfer moved on (`state`, `bytes` of `total`, `direction`).
  * @event friends-chat-security-warning - A peer failed authentication or a friend's key changed (`reason`).
  */
 export class FriendsChatElement extends LitElement {
@@ -88,6 +93,7 @@ export class FriendsChatElement extends LitElement {
     lang: { reflect: true },
     noTypingIndicators: { attribute: 'no-typing-indicators', type: Boolean, reflect: true },
     noReadReceipts: { attribute: 'no-read-receipts', type: Boolean, reflect: true },
+    maxFileSize: { attribute: 'max-file-size', type: Number, reflect: true },
     _signalingState: { state: true },
     _profileId: { state: true },
     _lastError: { state: true },
@@ -123,6 +129,8 @@ export class FriendsChatElement extends LitElement {
   declare noTypingIndicators: boolean;
   /** Neither send nor show read receipts. */
   declare noReadReceipts: boolean;
+  /** The largest file sent or accepted, in bytes (default 1 GiB, at most 4 GiB). */
+  declare maxFileSize: number;
 
   declare private _signalingState: SignalingState | 'starting';
   declare private _profileId: string;
@@ -177,6 +185,7 @@ export class FriendsChatElement extends LitElement {
     this.lang = '';
     this.noTypingIndicators = false;
     this.noReadReceipts = false;
+    this.maxFileSize = 1073741824;
     this._signalingState = 'starting';
     this._profileId = '';
     this._lastError = null;
@@ -264,12 +273,35 @@ export class FriendsChatElement extends LitElement {
     });
   }
 
-  /** Files arrive with the files issue; until then a clear error, never a silent drop. */
-  sendFile(id: string, blob: Blob): Promise<never> {
-    void id;
-    void blob;
-    return this.#call(async () => {
-      throw new FriendsChatError('bad-input', 'sending files is not available in this version');
+  /**
+   * Sends a file (a `File` keeps its name; a `Blob` may be given one). Resolves once the
+   * file is hashed and stored and its message is on the way; the friend then fetches it,
+   * and `friends-chat-file-progress` follows the transfer.
+   */
+  sendFile(id: string, blob: Blob, name?: string): Promise<ChatMessage> {
+    return this.#call(async (engine) => {
+      if (name !== undefined && typeof name !== 'string') throw new FriendsChatError('bad-input', 'the file name must be text');
+      const message = await engine.sendFile(id, blob, name);
+      if (this._selected === id) this.#append(message);
+      return message;
+    });
+  }
+
+  /** Stops a file transfer, sending or receiving; the friend is told. */
+  cancelFile(id: string, messageId: string): Promise<void> {
+    return this.#call((engine) => engine.cancelFile(id, messageId));
+  }
+
+  /**
+   * A file that is completely here (sent, or received and checked against its SHA-256),
+   * as a `File` with its safe name. Its type is the one its bytes prove (PNG, JPEG, GIF,
+   * WebP, MP4, WebM), else `application/octet-stream`.
+   */
+  getFile(id: string, messageId: string): Promise<File> {
+    return this.#call(async (engine) => {
+      const found = await engine.file(id, messageId);
+      if (!found) throw new FriendsChatError('bad-input', 'this file is not here (yet)');
+      return new File([found.blob], found.name, { type: found.media?.type ?? 'application/octet-stream' });
     });
   }
 
@@ -362,6 +394,9 @@ export class FriendsChatElement extends LitElement {
     if (changed.has('lang') && this.lang && !resolveLang(this.lang)) {
       this.#reportOnce('lang', new FriendsChatError('bad-attribute', `lang "${this.lang}" is not supported (en, de); using en`));
     }
+    if (changed.has('maxFileSize') && this.#maxFileSize !== this.maxFileSize) {
+      this.#reportOnce('max-file-size', new FriendsChatError('bad-attribute', `max-file-size must be a whole number of bytes from 1 to ${MAX_FILE_SIZE}; using 1 GiB`));
+    }
     if (changed.has('storage') && !['indexeddb', 'memory'].includes(this.storage)) {
       this.#reportOnce('storage', new FriendsChatError('bad-attribute', `storage "${this.storage}" is not indexeddb or memory; using indexeddb`));
     }
@@ -393,19 +428,21 @@ export class FriendsChatElement extends LitElement {
         <div class="panes">
           <friends-chat-roster
             class="roster"
+            exportparts="roster, invite"
             .friends=${this._friends}
             .t=${t}
             .selected=${this._selected}
             .inviteLink=${this._inviteLink}
-            @fc-open=${(e: CustomEvent<{ id: string }>) => void this.open(e.detail.id)}
-            @fc-accept=${(e: CustomEvent<{ id: string }>) => void this.acceptFriend(e.detail.id)}
-            @fc-decline=${(e: CustomEvent<{ id: string }>) => void this.declineFriend(e.detail.id)}
-            @fc-add=${(e: CustomEvent<{ text: string; note: string }>) => void this.addFriend(e.detail.text, e.detail.note || undefined)}
-            @fc-invite=${() => void this.createInvite()}
+            @fc-open=${(e: CustomEvent<{ id: string }>) => this.#fromUi(this.open(e.detail.id))}
+            @fc-accept=${(e: CustomEvent<{ id: string }>) => this.#fromUi(this.acceptFriend(e.detail.id))}
+            @fc-decline=${(e: CustomEvent<{ id: string }>) => this.#fromUi(this.declineFriend(e.detail.id))}
+            @fc-add=${(e: CustomEvent<{ text: string; note: string }>) => this.#fromUi(this.addFriend(e.detail.text, e.detail.note || undefined))}
+            @fc-invite=${() => this.#fromUi(this.createInvite())}
           ></friends-chat-roster>
           ${selected
             ? html`<friends-chat-thread
                 class="thread"
+                exportparts="thread, message, composer, send-button, attach-button"
                 .friend=${selected}
                 .messages=${this._messages}
                 .t=${t}
@@ -413,13 +450,16 @@ export class FriendsChatElement extends LitElement {
                 .typing=${(this._typing[selected.id] ?? 0) > Date.now()}
                 .hasOlder=${this._hasOlder}
                 .hasNewer=${this._hasNewer}
-                @fc-load-newer=${() => void this.open(selected.id)}
+                @fc-load-newer=${() => this.#fromUi(this.open(selected.id))}
                 .safetyNumber=${this._safety}
-                @fc-send=${(e: CustomEvent<{ text: string }>) => void this.sendMessage(selected.id, e.detail.text)}
+                @fc-send=${(e: CustomEvent<{ text: string }>) => this.#fromUi(this.sendMessage(selected.id, e.detail.text))}
+                @fc-files=${(e: CustomEvent<{ files: File[] }>) => this.#sendFiles(selected.id, e.detail.files)}
+                @fc-cancel-file=${(e: CustomEvent<{ id: string }>) => this.#fromUi(this.cancelFile(selected.id, e.detail.id))}
+                .fileSource=${(messageId: string) => this.#engine?.file(selected.id, messageId) ?? Promise.resolve(undefined)}
                 @fc-back=${() => (this._selected = '')}
                 @fc-typing=${() => this.#engine?.setTyping(selected.id, true)}
                 @fc-load-older=${() => void this.#loadOlder(selected.id)}
-                @fc-verify=${() => void this.verifyFriend(selected.id)}
+                @fc-verify=${() => this.#fromUi(this.verifyFriend(selected.id))}
               ></friends-chat-thread>`
             : nothing}
         </div>
@@ -439,6 +479,18 @@ export class FriendsChatElement extends LitElement {
     } catch (error) {
       throw toFriendsChatError(error, 'internal');
     }
+  }
+
+  /** A call the UI made: a failure is shown and reported, never left to the page. */
+  #fromUi(call: Promise<unknown>): void {
+    call.catch((error: unknown) => this.#report(toFriendsChatError(error, 'internal')));
+  }
+
+  /** Files picked, dropped or pasted: sent one after another so their order holds. */
+  #sendFiles(id: string, files: File[]): void {
+    this.#fromUi(
+      files.reduce<Promise<unknown>>((previous, file) => previous.then(() => this.sendFile(id, file)), Promise.resolve()),
+    );
   }
 
   #info(contact: { id: string }): FriendInfo {
@@ -527,9 +579,24 @@ export class FriendsChatElement extends LitElement {
     }
   }
 
+  #onFileProgress(progress: FileProgress): void {
+    this.dispatchEvent(new FriendsChatFileProgressEvent(progress));
+    if (progress.friendId !== this._selected) return;
+    this._messages = this._messages.map((m) =>
+      m.id === progress.messageId && m.file
+        ? { ...m, file: { ...m.file, state: progress.state, bytes: progress.bytes, ...(progress.reason ? { reason: progress.reason } : {}) } }
+        : m,
+    );
+  }
+
   #onTyping(friendId: string, typing: boolean): void {
     this._typing = { ...this._typing, [friendId]: typing ? Date.now() + TYPING_SHOWN : 0 };
     if (typing) setTimeout(() => this.requestUpdate(), TYPING_SHOWN + 50);
+  }
+
+  get #maxFileSize(): number {
+    const max = this.maxFileSize;
+    return Number.isInteger(max) && max > 0 && max <= MAX_FILE_SIZE ? max : DEFAULT_MAX_FILE_SIZE;
   }
 
   get #lang(): Lang {
@@ -619,7 +686,8 @@ export class FriendsChatElement extends LitElement {
           onMessageStatus: (friendId, id, status, reason) => live() && this.#onStatus(friendId, id, status, reason),
           onWarning: (reason, peer, detail) => live() && this.dispatchEvent(new FriendsChatSecurityWarningEvent(reason, peer, detail)),
           onTyping: (friendId, typing) => live() && this.#onTyping(friendId, typing),
-          onFileProgress: () => {},
+          onFileProgress: (progress) => live() && this.#onFileProgress(progress),
+          maxFileSize: () => this.#maxFileSize,
           onChange: () => live() && this.#scheduleRefresh(),
         });
         if (generation !== this.#generation || !this.isConnected) {

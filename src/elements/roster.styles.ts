@@ -100,22 +100,6 @@ export const rosterStyles = css`
     font-size: 0.75em;
   }
   button {
-    font: inherit;
-    color: var(--_on-accent);
-    background: var(--_accent);
-    border: 0;
-    border-radius: 6px;
     padding: 5px 10px;
-    cursor: pointer;
-  }
-  button.secondary {
-    background: transparent;
-    color: var(--_fg);
-    border: 1px solid var(--_border);
-  }
-  button:focus-visible,
-  input:focus-visible {
-    outline: 3px solid var(--_accent);
-    outline-offset: 1px;
   }
 `;

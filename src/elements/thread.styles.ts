@@ -94,28 +94,25 @@ export const threadStyles = css`
     color: var(--_fg);
     min-width: 0;
   }
-  button {
-    font: inherit;
-    color: var(--_on-accent);
-    background: var(--_accent);
-    border: 0;
-    border-radius: 6px;
-    padding: 6px 12px;
-    cursor: pointer;
+  form {
+    position: relative;
   }
-  button.secondary {
-    background: transparent;
-    color: var(--_fg);
-    border: 1px solid var(--_border);
+  form.dragging textarea {
+    outline: 3px dashed var(--_accent);
   }
-  button:disabled,
-  textarea:disabled {
-    opacity: 0.5;
-    cursor: not-allowed;
+  .drop-hint {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    background: color-mix(in srgb, var(--_bg) 85%, transparent);
+    border-radius: 8px;
+    pointer-events: none;
   }
-  button:focus-visible,
-  textarea:focus-visible {
-    outline: 3px solid var(--_accent);
-    outline-offset: 1px;
+  button.attach {
+    padding: 6px 8px;
+  }
+  .message friends-chat-file {
+    min-width: 12em;
   }
 `;

@@ -3,6 +3,8 @@ import type { FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage } from '../core/message.js';
 import type { Lang, Translation } from '../i18n/index.js';
 import { displayName } from './display-name.js';
+import './file-message.js';
+import type { FileSource } from './file-message.js';
 import { messageText } from './message-text.js';
 import { sharedStyles } from './shared.styles.js';
 import { threadStyles } from './thread.styles.js';
@@ -23,7 +25,9 @@ export class FriendsChatThread extends LitElement {
     hasOlder: { type: Boolean },
     hasNewer: { type: Boolean },
     safetyNumber: {},
+    fileSource: { attribute: false },
     _now: { state: true },
+    _dragging: { state: true },
   };
 
   declare friend: FriendInfo;
@@ -36,7 +40,9 @@ export class FriendsChatThread extends LitElement {
   #loading = false;
   #anchor: { id: string; top: number } | null = null;
   declare safetyNumber: string;
+  declare fileSource: FileSource;
   declare private _now: number;
+  declare private _dragging: boolean;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #typingSent = 0;
 
@@ -48,6 +54,8 @@ export class FriendsChatThread extends LitElement {
     this.hasNewer = false;
     this.safetyNumber = '';
     this._now = Date.now();
+    this._dragging = false;
+    this.fileSource = async () => undefined;
   }
 
   override connectedCallback(): void {
@@ -122,19 +130,75 @@ export class FriendsChatThread extends LitElement {
           lastDay = day;
           const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
           return html`${dayHeader}
-            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}><span class="text">${m.expired ? t.expired : messageText(m.text)}</span><span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}</span></div>`;
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}>${m.expired
+              ? html`<span class="text">${t.expired}</span>`
+              : m.kind === 'file'
+                ? html`<friends-chat-file .message=${m} .t=${t} .source=${this.fileSource}></friends-chat-file>`
+                : html`<span class="text">${messageText(m.text)}</span>`}<span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}</span></div>`;
         })}
       </div>
       ${this.hasNewer
         ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new CustomEvent('fc-load-newer'))}>${t.jumpToNewest}</button>`
         : nothing}
       <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t)) : ''}</div>
-      <form @submit=${this.#submit} part="composer">
+      <form
+        @submit=${this.#submit}
+        part="composer"
+        class=${this._dragging ? 'dragging' : ''}
+        @dragover=${this.#dragOver}
+        @dragleave=${() => (this._dragging = false)}
+        @drop=${this.#drop}
+      >
         <label class="visually-hidden" for="text">${t.messageLabel}</label>
-        <textarea id="text" rows="2" ?disabled=${blocked} @keydown=${this.#keydown} @input=${this.#input}></textarea>
+        <textarea id="text" rows="2" ?disabled=${blocked} @keydown=${this.#keydown} @input=${this.#input} @paste=${this.#paste}></textarea>
+        <input class="visually-hidden" type="file" id="file" multiple tabindex="-1" aria-hidden="true" @change=${this.#picked} />
+        <button type="button" class="secondary attach" part="attach-button" aria-label=${t.attachFile} title=${t.attachFile} ?disabled=${blocked} @click=${this.#pick}>
+          <span aria-hidden="true">📎</span>
+        </button>
         <button type="submit" part="send-button" ?disabled=${blocked}>${t.send}</button>
+        ${this._dragging ? html`<div class="drop-hint" aria-hidden="true">${t.dropFiles}</div>` : nothing}
       </form>
     `;
+  }
+
+  #pick(): void {
+    (this.renderRoot.querySelector('#file') as HTMLInputElement).click();
+  }
+
+  #picked(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    this.#sendFiles([...(input.files ?? [])]);
+    input.value = '';
+  }
+
+  #dragOver(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files') || this.#blocked) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this._dragging = true;
+  }
+
+  #drop(event: DragEvent): void {
+    this._dragging = false;
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 0 || this.#blocked) return;
+    event.preventDefault();
+    this.#sendFiles(files);
+  }
+
+  #paste(event: ClipboardEvent): void {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    this.#sendFiles(files);
+  }
+
+  #sendFiles(files: File[]): void {
+    if (files.length) this.dispatchEvent(new CustomEvent('fc-files', { detail: { files } }));
+  }
+
+  get #blocked(): boolean {
+    return this.friend.keyChanged || this.friend.state !== 'friend';
   }
 
   /** Focuses the composer (keyboard users land there after opening a friend). */

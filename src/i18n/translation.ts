@@ -44,6 +44,20 @@ export interface Translation {
   openElsewhere: string;
   inviteQr: string;
   jumpToNewest: string;
+  attachFile: string;
+  dropFiles: string;
+  file: {
+    waiting: string;
+    transferring: (percent: number) => string;
+    done: string;
+    failed: (reason: string) => string;
+    cancelled: (reason: string) => string;
+    cancel: string;
+    download: string;
+    open: (name: string) => string;
+    close: string;
+    progressLabel: (name: string) => string;
+  };
 }
 
 export type Lang = 'en' | 'de';

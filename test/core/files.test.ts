@@ -6,19 +6,7 @@ import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.j
 import { toHex } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
 import { befriend, startPeer, type TestPeer } from '../helpers/engine.js';
-
-/** Pseudo-random bytes (fast, seeded) so a corrupted or shuffled chunk cannot pass unnoticed. */
-function noise(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 255;
-  }
-  return out;
-}
+import { noise } from '../helpers/noise.js';
 
 async function bytesOf(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.arrayBuffer());
@@ -31,7 +19,7 @@ function lastProgress(peer: TestPeer, id: string) {
 describe('file manifests', () => {
   it('hash every chunk and the whole, with a chunk size that keeps the manifest small', async () => {
     const data = noise(200_000, 3);
-    const manifest = await buildManifest(new Blob([data as Uint8Array<ArrayBuffer>], { type: 'Text/Plain' }), '../etc/passwd');
+    const manifest = await buildManifest(new Blob([data], { type: 'Text/Plain' }), '../etc/passwd');
     expect(manifest.sha256).to.equal(toHex(sha256(data)));
     expect(manifest.chunkSize).to.equal(64 * 1024);
     expect(manifest.name).to.equal('passwd');
@@ -42,7 +30,7 @@ describe('file manifests', () => {
   });
 
   it('refuse manifests whose sizes do not add up or whose names are unsafe', async () => {
-    const good = await buildManifest(new Blob([noise(100_000) as Uint8Array<ArrayBuffer>]), 'a.bin');
+    const good = await buildManifest(new Blob([noise(100_000)]), 'a.bin');
     const bad = (change: Record<string, unknown>) => () => parseManifest(JSON.stringify({ ...good, ...change }));
     expect(bad({ size: 10_000_000 })).to.throw(/do not add up/);
     expect(bad({ chunkSize: 100_000 })).to.throw(/power of two/);
@@ -79,7 +67,7 @@ describe('file transfer between engines', function () {
     const bob = await startPeer(network);
     await befriend(alice, bob);
     const data = noise(3 * 1024 * 1024 + 17, 9);
-    const sent = await alice.engine.sendFile(bob.id, new Blob([data as Uint8Array<ArrayBuffer>], { type: 'application/x-test' }), 'data.bin');
+    const sent = await alice.engine.sendFile(bob.id, new Blob([data], { type: 'application/x-test' }), 'data.bin');
     expect(sent.kind).to.equal('file');
     expect(sent.file!.name).to.equal('data.bin');
     await waitUntil(() => lastProgress(bob, sent.id)?.state === 'done', 'Bob has the file');
@@ -104,7 +92,7 @@ describe('file transfer between engines', function () {
     await befriend(alice, bob);
     const size = 16 * 1024 * 1024;
     const data = noise(size, 11);
-    const sent = await alice.engine.sendFile(bob.id, new Blob([data as Uint8Array<ArrayBuffer>]), 'big.bin');
+    const sent = await alice.engine.sendFile(bob.id, new Blob([data]), 'big.bin');
     await waitUntil(() => (lastProgress(bob, sent.id)?.bytes ?? 0) >= size / 2, 'half of it arrived', 60000);
     // Bob's tab goes away mid-transfer, and comes back with the same storage.
     bob.engine.stop();
@@ -130,8 +118,8 @@ describe('file transfer between engines', function () {
     // Bob stays offline so the transfer cannot finish before the cancel.
     network.partition(alice.engine.identity.rendezvousId, bob.engine.identity.rendezvousId);
     await waitUntil(() => alice.engine.presence(bob.id) === 'offline', 'Bob offline');
-    const first = await alice.engine.sendFile(bob.id, new Blob([noise(500_000) as Uint8Array<ArrayBuffer>]), 'one.bin');
-    const second = await alice.engine.sendFile(bob.id, new Blob([noise(500_000, 2) as Uint8Array<ArrayBuffer>]), 'two.bin');
+    const first = await alice.engine.sendFile(bob.id, new Blob([noise(500_000)]), 'one.bin');
+    const second = await alice.engine.sendFile(bob.id, new Blob([noise(500_000, 2)]), 'two.bin');
     await alice.engine.cancelFile(bob.id, first.id);
     expect(lastProgress(alice, first.id)!.state).to.equal('cancelled');
     network.heal();

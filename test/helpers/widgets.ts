@@ -18,6 +18,7 @@ const EVENTS = [
   'friends-chat-message',
   'friends-chat-message-status',
   'friends-chat-security-warning',
+  'friends-chat-file-progress',
 ];
 
 /** Mounts a `<friends-chat>` on a local broker and waits until it is ready and registered. */
