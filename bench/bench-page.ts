@@ -68,19 +68,19 @@ async function handshake(n: number): Promise<{ widget: number[]; baseline: numbe
   return { widget, baseline };
 }
 
-function mount(broker: Broker, profile: string): FriendsChatElement {
+function mount(broker: Broker, profile: string, storage: 'memory' | 'indexeddb' = 'memory'): FriendsChatElement {
   const el = document.createElement('friends-chat');
   el.setAttribute('profile', profile);
-  el.setAttribute('storage', 'memory');
+  el.setAttribute('storage', storage);
   el.setAttribute('signaling', `peerjs://${broker.host}:${broker.port}${broker.path}?key=${broker.key}`);
   el.setAttribute('ice-servers', '[]');
   document.body.append(el);
   return el;
 }
 
-async function friends(broker: Broker): Promise<[FriendsChatElement, FriendsChatElement]> {
-  const alice = mount(broker, `a${++seq}`);
-  const bob = mount(broker, `b${seq}`);
+async function friends(broker: Broker, storage: 'memory' | 'indexeddb' = 'memory'): Promise<[FriendsChatElement, FriendsChatElement]> {
+  const alice = mount(broker, `a${++seq}-${Date.now()}`, storage);
+  const bob = mount(broker, `b${seq}-${Date.now()}`, storage);
   await Promise.all([alice.ready, bob.ready]);
   await until(() => alice.signalingState === 'online' && bob.signalingState === 'online');
   await bob.addFriend(await alice.createInvite());
@@ -222,4 +222,92 @@ async function history(broker: Broker, runs: number): Promise<{ widget: number[]
   return out;
 }
 
-(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history };
+/** Two RTCPeerConnections in this page with one ordered data channel: no broker, no crypto of ours. */
+async function rawChannelPair(): Promise<{ a: RTCDataChannel; b: RTCDataChannel; close: () => void }> {
+  const pa = new RTCPeerConnection({ iceServers: [] });
+  const pb = new RTCPeerConnection({ iceServers: [] });
+  pa.onicecandidate = (e) => e.candidate && void pb.addIceCandidate(e.candidate);
+  pb.onicecandidate = (e) => e.candidate && void pa.addIceCandidate(e.candidate);
+  const a = pa.createDataChannel('raw', { ordered: true });
+  const opened = new Promise<RTCDataChannel>((resolve) => (pb.ondatachannel = (e) => resolve(e.channel)));
+  await pa.setLocalDescription(await pa.createOffer());
+  await pb.setRemoteDescription(pa.localDescription!);
+  await pb.setLocalDescription(await pb.createAnswer());
+  await pa.setRemoteDescription(pb.localDescription!);
+  const b = await opened;
+  if (a.readyState !== 'open') await new Promise((r) => a.addEventListener('open', r, { once: true }));
+  a.binaryType = b.binaryType = 'arraybuffer';
+  return { a, b, close: () => (pa.close(), pb.close()) };
+}
+
+/** Sends `bytes` as 16 KiB messages with the same back-pressure the widget uses; resolves when all arrived. */
+async function rawTransfer(bytes: Uint8Array): Promise<number> {
+  const { a, b, close } = await rawChannelPair();
+  let received = 0;
+  const done = new Promise<void>((resolve) => {
+    b.onmessage = (e: MessageEvent<ArrayBuffer>) => {
+      received += e.data.byteLength;
+      if (received >= bytes.length) resolve();
+    };
+  });
+  a.bufferedAmountLowThreshold = 256 * 1024;
+  const t0 = performance.now();
+  for (let offset = 0; offset < bytes.length; offset += 16 * 1024) {
+    if (a.bufferedAmount > 1024 * 1024) await new Promise((r) => a.addEventListener('bufferedamountlow', r, { once: true }));
+    a.send(bytes.subarray(offset, offset + 16 * 1024));
+  }
+  await done;
+  const ms = performance.now() - t0;
+  close();
+  return ms;
+}
+
+/** Seeded filler bytes for the file benchmark (incompressible enough, fast to make). */
+function fill(size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 255;
+  }
+  return out;
+}
+
+/**
+ * A file of `mib` MiB between two widgets (sendFile → the friend has it verified and
+ * stored), with IndexedDB and with storage="memory", vs. the same bytes over a raw
+ * RTCDataChannel in the same page. Returns milliseconds per run.
+ */
+async function fileTransfer(broker: Broker, mib: number, runs: number): Promise<{ widget: number[]; memory: number[]; baseline: number[] }> {
+  const out = { widget: [] as number[], memory: [] as number[], baseline: [] as number[] };
+  const bytes = fill(mib * 1024 * 1024);
+  for (let r = 0; r < runs; r++) {
+    for (const [storage, times] of [
+      ['indexeddb', out.widget],
+      ['memory', out.memory],
+    ] as const) {
+      const [alice, bob] = await friends(broker, storage);
+      const t0 = performance.now();
+      const message = await alice.sendFile(bob.profileId, new Blob([bytes]), 'bench.bin');
+      await new Promise<void>((resolve) => {
+        const on = (e: Event): void => {
+          const ev = e as Event & { messageId: string; state: string };
+          if (ev.messageId === message.id && ev.state === 'done') {
+            bob.removeEventListener('friends-chat-file-progress', on);
+            resolve();
+          }
+        };
+        bob.addEventListener('friends-chat-file-progress', on);
+      });
+      times.push(performance.now() - t0);
+      alice.remove();
+      bob.remove();
+    }
+    out.baseline.push(await rawTransfer(bytes));
+  }
+  return out;
+}
+
+(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history, fileTransfer };

@@ -9,7 +9,7 @@ export default {
   plugins: [
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     commonjs({ include: /node_modules/ }),
-    esbuild({ include: /\.[jt]s$/, exclude: [], target: 'es2022', tsconfig: 'tsconfig.json', minify: true }),
+    esbuild({ include: /\.[jt]s$/, exclude: [], target: 'es2022', tsconfig: 'tsconfig.json', minify: !process.env.BENCH_NO_MINIFY }),
   ],
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;

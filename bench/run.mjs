@@ -24,6 +24,9 @@ const browser = await puppeteer.launch({
   protocolTimeout: 600000,
 });
 const quick = process.argv.includes('--quick');
+/** `--only=file,connect` runs just those rows (and does not rewrite results.json). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const wanted = (name) => !only || only.includes(name);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)];
@@ -45,22 +48,40 @@ try {
   await page.waitForFunction(() => !!window.bench);
   const b = { host: '127.0.0.1', port: broker.port, path: broker.path, key: broker.key };
 
-  const hs = await page.evaluate((n) => window.bench.handshake(n), quick ? 20 : 100);
-  row('handshake (median)', 'ms', median(hs.widget), median(hs.baseline), { n: hs.widget.length, baselineName: 'one bare x25519', p95: round(p95(hs.widget)) });
+  if (wanted('handshake')) {
+    const hs = await page.evaluate((n) => window.bench.handshake(n), quick ? 20 : 100);
+    row('handshake (median)', 'ms', median(hs.widget), median(hs.baseline), { n: hs.widget.length, baselineName: 'one bare x25519', p95: round(p95(hs.widget)) });
+  }
 
-  const rtt = await page.evaluate((bb, n) => window.bench.roundTrips(bb, n), b, quick ? 20 : 100);
-  row('message-rtt (median)', 'ms', median(rtt.widget), median(rtt.baseline), { n: rtt.widget.length, baselineName: 'bare PeerJS echo', p95: round(p95(rtt.widget)) });
+  if (wanted('rtt')) {
+    const rtt = await page.evaluate((bb, n) => window.bench.roundTrips(bb, n), b, quick ? 20 : 100);
+    row('message-rtt (median)', 'ms', median(rtt.widget), median(rtt.baseline), { n: rtt.widget.length, baselineName: 'bare PeerJS echo', p95: round(p95(rtt.widget)) });
+  }
 
-  const fy = await page.evaluate((bb, n) => window.bench.roundTrips(bb, n), b, quick ? 50 : 500);
-  const sum = (xs) => xs.reduce((a, x) => a + x, 0);
-  row('fybrr-500 (total)', 's', sum(fy.widget) / 1000, sum(fy.baseline) / 1000, { n: fy.widget.length, baselineName: 'bare PeerJS', perMessageMs: round(sum(fy.widget) / fy.widget.length) });
+  if (wanted('fybrr')) {
+    const fy = await page.evaluate((bb, n) => window.bench.roundTrips(bb, n), b, quick ? 50 : 500);
+    const sum = (xs) => xs.reduce((a, x) => a + x, 0);
+    row('fybrr-500 (total)', 's', sum(fy.widget) / 1000, sum(fy.baseline) / 1000, { n: fy.widget.length, baselineName: 'bare PeerJS', perMessageMs: round(sum(fy.widget) / fy.widget.length) });
+  }
 
-  const cn = await page.evaluate((bb, n) => window.bench.connect(bb, n), b, quick ? 3 : 10);
-  row('connect (median)', 'ms', median(cn.widget), median(cn.baseline), { n: cn.widget.length, baselineName: 'bare PeerJS register+open' });
+  if (wanted('connect')) {
+    const cn = await page.evaluate((bb, n) => window.bench.connect(bb, n), b, quick ? 3 : 10);
+    row('connect (median)', 'ms', median(cn.widget), median(cn.baseline), { n: cn.widget.length, baselineName: 'bare PeerJS register+open' });
+  }
 
-  const hist = await page.evaluate((bb, n) => window.bench.history(bb, n), b, quick ? 1 : 3);
-  row('history-100k open (median)', 'ms', median(hist.widget), median(hist.baseline), { n: hist.widget.length, baselineName: 'same with 100 messages' });
-  row('history-100k heap (median)', 'MB', median(hist.heapWidget), median(hist.heapBaseline), { n: hist.heapWidget.length, baselineName: 'same with 100 messages' });
+  if (wanted('history')) {
+    const hist = await page.evaluate((bb, n) => window.bench.history(bb, n), b, quick ? 1 : 3);
+    row('history-100k open (median)', 'ms', median(hist.widget), median(hist.baseline), { n: hist.widget.length, baselineName: 'same with 100 messages' });
+    row('history-100k heap (median)', 'MB', median(hist.heapWidget), median(hist.heapBaseline), { n: hist.heapWidget.length, baselineName: 'same with 100 messages' });
+  }
+
+  if (wanted('file')) {
+    const fileMib = 64;
+    const ft = await page.evaluate((bb, mib, n) => window.bench.fileTransfer(bb, mib, n), b, fileMib, quick ? 1 : 3);
+    const rate = (ms) => fileMib / (ms / 1000);
+    row('file-64mib (median)', 'MiB/s', rate(median(ft.widget)), rate(median(ft.baseline)), { n: ft.widget.length, baselineName: 'raw RTCDataChannel, same bytes' });
+    row('file-64mib memory (median)', 'MiB/s', rate(median(ft.memory)), rate(median(ft.baseline)), { n: ft.memory.length, baselineName: 'raw RTCDataChannel, same bytes' });
+  }
 
   const bundle = readFileSync('dist/friends-chat.js');
   const gz = gzipSync(bundle, { level: 9 }).length;
@@ -69,8 +90,10 @@ try {
   rows.push({ name: 'bundle brotli', unit: 'KB', widget: round(br / 1000), baseline: 90, ratio: round(br / 1000 / 90), n: 1, baselineName: 'target 90 KB' });
 
   console.table(rows.map(({ name, unit, widget, baseline, ratio, n }) => ({ name, unit, widget, baseline, ratio, n })));
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n');
-  console.log('wrote bench/results.json');
+  if (!only) {
+    writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n');
+    console.log('wrote bench/results.json');
+  }
 } finally {
   await browser.close();
   await web.close();

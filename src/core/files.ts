@@ -2,7 +2,7 @@ import { sha256Async, sha256Stream } from '../crypto/index.js';
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
 import { decodeJsonBody, encodeJsonFrame, FrameType } from '../session/frame.js';
 import { arr, bool, int, obj, str } from '../session/schema.js';
-import type { SecureSession } from '../session/secure-session.js';
+import { FRAGMENT_SIZE, type SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
 import { equalBytes, fromHex, toHex } from '../util/bytes.js';
 import {
@@ -10,6 +10,7 @@ import {
   chunkHashes,
   chunkLength,
   chunkSizeFor,
+  HASH_IN_ONE_GO,
   HASH_BYTES,
   MAX_CHUNKS,
   MAX_FILE_SIZE,
@@ -59,8 +60,12 @@ interface FileRecord {
 
 /** The wire piece header: file ID, chunk index, offset in the chunk. */
 const PIECE_HEADER = 32 + 4 + 4;
-/** Piece payload: the frame (type byte, header, data) fits one ≤ 16 KiB wire message. */
-export const PIECE_SIZE = 16 * 1024 - 64;
+/** Piece payload: the frame (type byte, header, data) fits exactly one ≤ 16 KiB wire message. */
+export const PIECE_SIZE = FRAGMENT_SIZE - 1 - PIECE_HEADER;
+/** Blobs are read this much at a time: each read has a fixed cost of milliseconds. */
+const READ_AHEAD = 2 * 1024 * 1024;
+/** Verified chunks are written together once this many bytes are waiting (or the link goes quiet). */
+const WRITE_BATCH = 1024 * 1024;
 /** Stop queueing pieces above this much buffered in the channel; resume at its low-water mark. */
 const HIGH_WATER = 1024 * 1024;
 /** Bad chunks (wrong hash, wrong size) tolerated per file before the transfer fails. */
@@ -107,6 +112,9 @@ interface Incoming {
   asked: Set<number>;
   /** Chunks complete in memory, waiting to be verified and stored. */
   pending: Set<number>;
+  /** Verified chunks waiting for the next batched write. */
+  unwritten: [number, Uint8Array][];
+  unwrittenBytes: number;
   /** How many chunks may be asked for at once. */
   window: number;
   heardAt: number;
@@ -132,6 +140,7 @@ export class FileTransfers {
   readonly #queues = new WeakMap<SecureSession, { files: Map<string, number[]>; running: boolean }>();
   /** Sending side, per file: bytes the friend confirmed, bytes sent since, and what was shown. */
   readonly #sending = new Map<string, { confirmed: number; sent: number; shown: number }>();
+  #readCache: { file: string; start: number; bytes: Uint8Array } | null = null;
   /** Sending side: chunks acknowledged-as-wanted, for progress. */
   readonly #open: Promise<Set<string>>;
   #stopped = false;
@@ -243,7 +252,7 @@ export class FileTransfers {
           await this.#fail(file, record, 'the file is no longer stored here', session);
           continue;
         }
-        const bytes = new Uint8Array(await blob.slice(index * chunkSize, (index + 1) * chunkSize).arrayBuffer());
+        const bytes = await this.#readChunk(file, blob, index, chunkSize);
         for (let offset = 0; offset < bytes.length || offset === 0; offset += PIECE_SIZE) {
           if (session.bufferedAmount > HIGH_WATER) await drained(session);
           if (session.closed) return;
@@ -269,6 +278,18 @@ export class FileTransfers {
     } finally {
       queue.running = false;
     }
+  }
+
+  /** One chunk of an own file, read through a window of READ_AHEAD bytes (chunks are asked for in order). */
+  async #readChunk(file: string, blob: Blob, index: number, chunkSize: number): Promise<Uint8Array> {
+    const start = index * chunkSize;
+    const end = Math.min(blob.size, start + chunkSize);
+    let cached = this.#readCache;
+    if (!cached || cached.file !== file || start < cached.start || end > cached.start + cached.bytes.length) {
+      const windowEnd = Math.min(blob.size, Math.max(end, start + READ_AHEAD));
+      cached = this.#readCache = { file, start, bytes: new Uint8Array(await blob.slice(start, windowEnd).arrayBuffer()) };
+    }
+    return cached.bytes.subarray(start - cached.start, end - cached.start);
   }
 
   // ---- receiving ------------------------------------------------------------------------
@@ -348,7 +369,7 @@ export class FileTransfers {
     const count = chunkCount(incoming.manifest);
     const ranges: number[][] = [];
     for (let i = 0; i < count && incoming.asked.size < incoming.window; i++) {
-      if (hasChunk(record, i) || incoming.asked.has(i) || incoming.pending.has(i)) continue;
+      if (hasChunk(record, i) || incoming.asked.has(i) || incoming.pending.has(i) || incoming.unwritten.some(([u]) => u === i)) continue;
       const last = ranges.at(-1);
       if (last && last[1] === i) last[1] = i + 1;
       else if (ranges.length < 256) ranges.push([i, i + 1]);
@@ -430,17 +451,20 @@ export class FileTransfers {
       if (incoming.bad >= MAX_BAD_CHUNKS) await this.#fail(id, record, 'too many damaged chunks', session);
       return;
     }
-    record.have![index >> 3]! |= 1 << (index & 7);
-    await this.#o.store.setMany([
-      [`file:${id}:${index}`, chunk],
-      [`file:${id}:meta`, record],
-    ]);
-    const bytes = this.#verifiedBytes(incoming.manifest, record);
-    if (bytes < incoming.manifest.size || !allChunks(record, chunkCount(incoming.manifest))) {
-      this.#emit(id, record, bytes);
-      return;
-    }
-    await this.#assemble(session, id, record, incoming);
+    incoming.unwritten.push([index, chunk]);
+    incoming.unwrittenBytes += chunk.length;
+    const count = chunkCount(incoming.manifest);
+    const complete = allChunksBut(record, count, incoming.unwritten);
+    if (!complete) this.#emit(id, record, this.#verifiedBytes(incoming.manifest, record) + incoming.unwrittenBytes);
+    // Written in batches: a transaction per 64 KiB chunk costs more than the bytes do. What
+    // is not written yet is asked for again after a crash.
+    const quiet = incoming.asked.size <= 1 && incoming.pending.size <= 1;
+    if (incoming.unwrittenBytes < WRITE_BATCH && !quiet && !complete) return;
+    const batch = incoming.unwritten.splice(0);
+    incoming.unwrittenBytes = 0;
+    for (const [i] of batch) record.have![i >> 3]! |= 1 << (i & 7);
+    await this.#o.store.setMany([...batch.map(([i, bytes]): [string, unknown] => [`file:${id}:${i}`, bytes]), [`file:${id}:meta`, record]]);
+    if (complete) await this.#assemble(session, id, record, incoming);
   }
 
   /** Every chunk is here: put the file together and check it against the manifest. */
@@ -448,22 +472,21 @@ export class FileTransfers {
     const { manifest } = incoming;
     const count = chunkCount(manifest);
     const parts: Uint8Array[] = [];
-    const whole = sha256Stream();
+    const chunks = await this.#o.store.getMany<Uint8Array>(Array.from({ length: count }, (_, i) => `file:${id}:${i}`));
     for (let i = 0; i < count; i++) {
-      const chunk = await this.#o.store.get<Uint8Array>(`file:${id}:${i}`);
+      const chunk = chunks[i];
       if (!chunk || chunk.length !== chunkLength(manifest, i)) {
         await this.#fail(id, record, 'a stored chunk went missing', session);
         return;
       }
-      whole.update(chunk);
       parts.push(chunk);
     }
-    if (toHex(whole.digest()) !== manifest.sha256) {
+    const blob = new Blob(parts as Uint8Array<ArrayBuffer>[], { type: 'application/octet-stream' });
+    if ((await hashParts(parts, blob)) !== manifest.sha256) {
       this.dropped.badChunks++;
       await this.#fail(id, record, 'the file does not match its checksum', session);
       return;
     }
-    const blob = new Blob(parts as Uint8Array<ArrayBuffer>[], { type: 'application/octet-stream' });
     record.media = sniffMedia(parts[0]?.subarray(0, 16) ?? new Uint8Array(0));
     record.state = 'done';
     delete record.have;
@@ -561,8 +584,7 @@ export class FileTransfers {
   }
 
   async #dropChunks(id: string, count: number): Promise<void> {
-    await this.#o.store.del(`file:${id}:manifest`);
-    for (let i = 0; i < count; i++) await this.#o.store.del(`file:${id}:${i}`);
+    await this.#o.store.delMany([`file:${id}:manifest`, ...Array.from({ length: count }, (_, i) => `file:${id}:${i}`)]);
   }
 
   #record(id: string): Promise<FileRecord | undefined> {
@@ -644,6 +666,14 @@ export class FileTransfers {
   }
 }
 
+/** SHA-256 of the assembled file: in one go through WebCrypto when small, else streaming. */
+async function hashParts(parts: Uint8Array[], blob: Blob): Promise<string> {
+  if (blob.size <= HASH_IN_ONE_GO) return toHex(await sha256Async(new Uint8Array(await blob.arrayBuffer())));
+  const whole = sha256Stream();
+  for (const part of parts) whole.update(part);
+  return toHex(whole.digest());
+}
+
 function newIncoming(manifest: FileManifest): Incoming {
   const window = Math.max(4, Math.floor(WANT_WINDOW / manifest.chunkSize));
   return {
@@ -653,6 +683,8 @@ function newIncoming(manifest: FileManifest): Incoming {
     queue: Promise.resolve(),
     asked: new Set(),
     pending: new Set(),
+    unwritten: [],
+    unwrittenBytes: 0,
     window,
     heardAt: performance.now(),
     bad: 0,
@@ -663,8 +695,10 @@ function hasChunk(record: FileRecord, index: number): boolean {
   return ((record.have?.[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;
 }
 
-function allChunks(record: FileRecord, count: number): boolean {
-  for (let i = 0; i < count; i++) if (!hasChunk(record, i)) return false;
+/** True when every chunk is stored or in `unwritten`: the batch completes the file. */
+function allChunksBut(record: FileRecord, count: number, unwritten: [number, Uint8Array][]): boolean {
+  const extra = new Set(unwritten.map(([i]) => i));
+  for (let i = 0; i < count; i++) if (!hasChunk(record, i) && !extra.has(i)) return false;
   return true;
 }
 

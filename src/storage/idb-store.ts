@@ -1,4 +1,4 @@
-import { clear, createStore, del, get, keys, set, setMany, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
 import { FriendsChatError } from '../errors.js';
 import type { Store } from './store.js';
 
@@ -22,6 +22,10 @@ export class IdbStore implements Store {
     return wrap(get<T>(key, this.#store));
   }
 
+  getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
+    return wrap(getMany<T>(keys, this.#store));
+  }
+
   set(key: string, value: unknown): Promise<void> {
     return wrap(set(key, value, this.#store));
   }
@@ -32,6 +36,10 @@ export class IdbStore implements Store {
 
   del(key: string): Promise<void> {
     return wrap(del(key, this.#store));
+  }
+
+  delMany(keys: string[]): Promise<void> {
+    return wrap(delMany(keys, this.#store));
   }
 
   async keys(): Promise<string[]> {

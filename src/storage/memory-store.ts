@@ -12,6 +12,10 @@ export class MemoryStore implements Store {
     return value === undefined ? undefined : (structuredClone(value) as T);
   }
 
+  async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
+    return Promise.all(keys.map((key) => this.get<T>(key)));
+  }
+
   async set(key: string, value: unknown): Promise<void> {
     this.#map.set(key, structuredClone(value));
   }
@@ -23,6 +27,10 @@ export class MemoryStore implements Store {
 
   async del(key: string): Promise<void> {
     this.#map.delete(key);
+  }
+
+  async delMany(keys: string[]): Promise<void> {
+    for (const key of keys) this.#map.delete(key);
   }
 
   async keys(): Promise<string[]> {

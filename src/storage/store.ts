@@ -5,9 +5,12 @@
  */
 export interface Store {
   get<T>(key: string): Promise<T | undefined>;
+  /** Several values in one read (one transaction). */
+  getMany<T>(keys: string[]): Promise<(T | undefined)[]>;
   set(key: string, value: unknown): Promise<void>;
   setMany(entries: [string, unknown][]): Promise<void>;
   del(key: string): Promise<void>;
+  delMany(keys: string[]): Promise<void>;
   keys(): Promise<string[]>;
   /** Removes everything in this profile's store. */
   clear(): Promise<void>;
