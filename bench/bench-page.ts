@@ -311,3 +311,85 @@ async function fileTransfer(broker: Broker, mib: number, runs: number): Promise<
 }
 
 (window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history, fileTransfer };
+
+// ---- two tabs: Alice and Bob in separate pages (separate renderer processes), as on two devices ----
+
+let tabWidget: FriendsChatElement | null = null;
+const tabNow = (): number => performance.timeOrigin + performance.now();
+
+const tab = {
+  async mount(broker: Broker, storage: 'memory' | 'indexeddb'): Promise<string> {
+    tabWidget = mount(broker, `tab${Date.now()}-${++seq}`, storage);
+    await tabWidget.ready;
+    await until(() => tabWidget!.signalingState === 'online');
+    return tabWidget.profileId;
+  },
+  invite: (): Promise<string> => tabWidget!.createInvite(),
+  async add(invite: string): Promise<void> {
+    await tabWidget!.addFriend(invite);
+  },
+  async accept(): Promise<void> {
+    await until(() => tabWidget!.friends.some((f) => f.state === 'incoming'));
+    await tabWidget!.acceptFriend(tabWidget!.friends.find((f) => f.state === 'incoming')!.id);
+  },
+  online: (): Promise<void> => until(() => tabWidget!.friends.some((f) => f.state === 'friend' && f.presence === 'online'), 60000),
+  /** Sends a file of `mib` MiB to the only friend; returns the message ID and the start time. */
+  async send(mib: number): Promise<{ id: string; start: number }> {
+    const bytes = fill(mib * 1024 * 1024);
+    const friend = tabWidget!.friends.find((f) => f.state === 'friend')!;
+    const start = tabNow();
+    const message = await tabWidget!.sendFile(friend.id, new Blob([bytes]), 'bench.bin');
+    return { id: message.id, start };
+  },
+  /** From now on, wait for the first file to be received here; `done()` gives the time it was verified and stored. */
+  arm(): void {
+    (window as unknown as { fileDone: Promise<number> }).fileDone = new Promise((resolve) => {
+      const on = (e: Event): void => {
+        const ev = e as Event & { direction: string; state: string };
+        if (ev.direction === 'receive' && ev.state === 'done') {
+          tabWidget!.removeEventListener('friends-chat-file-progress', on);
+          resolve(tabNow());
+        }
+      };
+      tabWidget!.addEventListener('friends-chat-file-progress', on);
+    });
+  },
+  done: (): Promise<number> => (window as unknown as { fileDone: Promise<number> }).fileDone,
+  close(): void {
+    tabWidget?.remove();
+    tabWidget = null;
+  },
+  /** Raw PeerJS (an RTCDataChannel, no encryption of ours) receiving `size` bytes; resolves with the end time. */
+  async rawReceive(broker: Broker, id: string, size: number): Promise<{ ready: true }> {
+    const peer = new Peer(id, peerOptions(broker));
+    await new Promise((r) => peer.on('open', r));
+    (window as unknown as { rawDone: Promise<number> }).rawDone = new Promise((resolve) => {
+      peer.on('connection', (c: DataConnection) => {
+        let received = 0;
+        c.on('data', (d) => {
+          received += (d as ArrayBuffer).byteLength;
+          if (received >= size) resolve(tabNow());
+        });
+      });
+    });
+    return { ready: true };
+  },
+  rawDone: (): Promise<number> => (window as unknown as { rawDone: Promise<number> }).rawDone,
+  /** Sends `mib` MiB over raw PeerJS in 16 KiB messages with the widget's back-pressure; returns the start time. */
+  async rawSend(broker: Broker, to: string, mib: number): Promise<number> {
+    const bytes = fill(mib * 1024 * 1024);
+    const peer = new Peer(`${to}s`, peerOptions(broker));
+    await new Promise((r) => peer.on('open', r));
+    const conn = peer.connect(to, { serialization: 'raw', reliable: true });
+    await new Promise((r) => conn.on('open', r));
+    const dc = conn.dataChannel;
+    dc.bufferedAmountLowThreshold = 256 * 1024;
+    const start = tabNow();
+    for (let offset = 0; offset < bytes.length; offset += 16 * 1024) {
+      if (dc.bufferedAmount > 1024 * 1024) await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
+      dc.send(bytes.subarray(offset, offset + 16 * 1024));
+    }
+    return start;
+  },
+};
+(window as unknown as { tab: unknown }).tab = tab;

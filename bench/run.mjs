@@ -41,6 +41,42 @@ function row(name, unit, widget, baseline, extra = {}) {
   rows.push({ name, unit, widget: round(widget), baseline: round(baseline), ratio: round(widget / baseline), ...extra });
 }
 
+/** Two pages (two renderer processes, as two devices): Alice sends Bob a file; ms until Bob has it verified. */
+async function twoTabs(b, mib) {
+  const [alice, bob] = await tabPages();
+  await alice.evaluate((bb) => window.tab.mount(bb, 'indexeddb'), b);
+  await bob.evaluate((bb) => window.tab.mount(bb, 'indexeddb'), b);
+  const invite = await alice.evaluate(() => window.tab.invite());
+  await bob.evaluate((i) => window.tab.add(i), invite);
+  await alice.evaluate(() => window.tab.accept());
+  await Promise.all([alice.evaluate(() => window.tab.online()), bob.evaluate(() => window.tab.online())]);
+  await bob.evaluate(() => window.tab.arm());
+  const { start } = await alice.evaluate((m) => window.tab.send(m), mib);
+  const end = await bob.evaluate(() => window.tab.done());
+  await Promise.all([alice.close(), bob.close()]);
+  return end - start;
+}
+
+async function twoTabsRaw(b, mib) {
+  const [alice, bob] = await tabPages();
+  const id = `rawtab${Date.now()}`;
+  await bob.evaluate((bb, i, size) => window.tab.rawReceive(bb, i, size), b, id, mib * 1024 * 1024);
+  const start = await alice.evaluate((bb, i, m) => window.tab.rawSend(bb, i, m), b, id, mib);
+  const end = await bob.evaluate(() => window.tab.rawDone());
+  await Promise.all([alice.close(), bob.close()]);
+  return end - start;
+}
+
+async function tabPages() {
+  const pages = [await browser.newPage(), await browser.newPage()];
+  for (const p of pages) {
+    p.on('pageerror', (e) => console.error('page error:', e.message));
+    await p.goto(`http://127.0.0.1:${web.port}/`);
+    await p.waitForFunction(() => !!window.tab);
+  }
+  return pages;
+}
+
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -77,10 +113,16 @@ try {
 
   if (wanted('file')) {
     const fileMib = 64;
-    const ft = await page.evaluate((bb, mib, n) => window.bench.fileTransfer(bb, mib, n), b, fileMib, quick ? 1 : 3);
     const rate = (ms) => fileMib / (ms / 1000);
-    row('file-64mib (median)', 'MiB/s', rate(median(ft.widget)), rate(median(ft.baseline)), { n: ft.widget.length, baselineName: 'raw RTCDataChannel, same bytes' });
-    row('file-64mib memory (median)', 'MiB/s', rate(median(ft.memory)), rate(median(ft.baseline)), { n: ft.memory.length, baselineName: 'raw RTCDataChannel, same bytes' });
+    const ft = await page.evaluate((bb, mib, n) => window.bench.fileTransfer(bb, mib, n), b, fileMib, quick ? 1 : 3);
+    row('file-64mib one tab (median)', 'MiB/s', rate(median(ft.widget)), rate(median(ft.baseline)), { n: ft.widget.length, baselineName: 'raw RTCDataChannel, same bytes, same page' });
+    row('file-64mib one tab memory (median)', 'MiB/s', rate(median(ft.memory)), rate(median(ft.baseline)), { n: ft.memory.length, baselineName: 'raw RTCDataChannel, same bytes, same page' });
+    const tabs = { widget: [], baseline: [] };
+    for (let r = 0; r < (quick ? 1 : 3); r++) {
+      tabs.widget.push(await twoTabs(b, fileMib));
+      tabs.baseline.push(await twoTabsRaw(b, fileMib));
+    }
+    row('file-64mib two tabs (median)', 'MiB/s', rate(median(tabs.widget)), rate(median(tabs.baseline)), { n: tabs.widget.length, baselineName: 'raw PeerJS data channel between the same two tabs' });
   }
 
   const bundle = readFileSync('dist/friends-chat.js');
