@@ -65,6 +65,11 @@ export class FriendsChatFile extends LitElement {
       a {
         color: inherit;
       }
+      /* On an own message's accent background: take the message's colours. */
+      button.secondary {
+        color: inherit;
+        border-color: currentColor;
+      }
     `,
   ];
 

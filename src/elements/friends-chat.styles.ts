@@ -56,6 +56,19 @@ export const styles = css`
   h2 {
     font-size: 1.1em;
     margin: 0;
+    flex: 1;
+  }
+  .base .settings-toggle {
+    font-size: 1.1em;
+    line-height: 1;
+    padding: 4px 8px;
+    background: transparent;
+    color: var(--_fg);
+    border: 1px solid var(--_border);
+  }
+  friends-chat-settings {
+    border-bottom: 1px solid var(--_border);
+    padding-bottom: var(--_space);
   }
   .status {
     font-size: 0.85em;

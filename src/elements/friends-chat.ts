@@ -27,6 +27,8 @@ import type { Signaling, SignalingState } from '../transport/signaling.js';
 import { styles } from './friends-chat.styles.js';
 import type { RosterEntry } from './roster.js';
 import './roster.js';
+import './settings.js';
+import type { SettingsChange } from './settings.js';
 import './thread.js';
 import type { FriendsChatThread } from './thread.js';
 
@@ -55,6 +57,8 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @csspart send-button - The send button.
  * @csspart attach-button - The button that picks a file to send.
  * @csspart invite - The invite panel.
+ * @csspart settings-button - The button that opens and closes the settings.
+ * @csspart settings - The settings panel.
  *
  * @cssprop --friends-chat-background - Background colour.
  * @cssprop --friends-chat-foreground - Text colour.
@@ -107,6 +111,9 @@ export class FriendsChatElement extends LitElement {
     _inviteLink: { state: true },
     _safety: { state: true },
     _elsewhere: { state: true },
+    _settingsOpen: { state: true },
+    _backup: { state: true },
+    _settingsMessage: { state: true },
   };
 
   /** Storage namespace: two widgets with different profiles are two independent users. */
@@ -147,6 +154,9 @@ export class FriendsChatElement extends LitElement {
   declare private _safety: string;
   /** Another tab holds this profile; this one waits to take over. */
   declare private _elsewhere: boolean;
+  declare private _settingsOpen: boolean;
+  declare private _backup: string;
+  declare private _settingsMessage: string;
   #lock: ProfileLock | null = null;
   #store: { key: string; store: Store } | null = null;
 
@@ -199,6 +209,9 @@ export class FriendsChatElement extends LitElement {
     this._inviteLink = '';
     this._safety = '';
     this._elsewhere = false;
+    this._settingsOpen = false;
+    this._backup = '';
+    this._settingsMessage = '';
     this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
   }
 
@@ -420,7 +433,35 @@ export class FriendsChatElement extends LitElement {
           <span class="status" data-state=${state} role="status">
             <span class="dot" aria-hidden="true"></span>${t.status[state]}
           </span>
+          <button
+            class="settings-toggle"
+            part="settings-button"
+            aria-expanded=${this._settingsOpen ? 'true' : 'false'}
+            aria-controls="settings"
+            aria-label=${this._settingsOpen ? t.settings.close : t.settings.open}
+            title=${this._settingsOpen ? t.settings.close : t.settings.open}
+            @click=${() => this.#toggleSettings()}
+          >
+            <span aria-hidden="true">⚙</span>
+          </button>
         </div>
+        ${this._settingsOpen
+          ? html`<friends-chat-settings
+              id="settings"
+              part="settings"
+              .t=${t}
+              .displayName=${this.displayName}
+              .theme=${THEMES.includes(this.theme as Theme) ? this.theme : 'auto'}
+              .lang=${this.#lang}
+              .typing=${!this.noTypingIndicators}
+              .receipts=${!this.noReadReceipts}
+              .backup=${this._backup}
+              .message=${this._settingsMessage}
+              @fc-settings=${(e: CustomEvent<SettingsChange>) => this.#applySettings(e.detail)}
+              @fc-export=${(e: CustomEvent<{ passphrase: string }>) => this.#exportFromUi(e.detail.passphrase)}
+              @fc-import=${(e: CustomEvent<{ backup: string; passphrase: string }>) => this.#importFromUi(e.detail.backup, e.detail.passphrase)}
+            ></friends-chat-settings>`
+          : nothing}
         ${this._lastError
           ? html`<p class="error" role="alert">${t.errorPrefix}: ${this._lastError.message}</p>`
           : nothing}
@@ -479,6 +520,40 @@ export class FriendsChatElement extends LitElement {
     } catch (error) {
       throw toFriendsChatError(error, 'internal');
     }
+  }
+
+  #toggleSettings(): void {
+    this._settingsOpen = !this._settingsOpen;
+    this._backup = '';
+    this._settingsMessage = '';
+  }
+
+  /** The user changed a setting: it becomes the element's property (and reflected attribute). */
+  #applySettings(change: SettingsChange): void {
+    if (change.displayName !== undefined) this.displayName = change.displayName.slice(0, 64);
+    if (change.theme !== undefined && THEMES.includes(change.theme)) this.theme = change.theme;
+    if (change.lang !== undefined && resolveLang(change.lang)) this.lang = change.lang;
+    if (change.typing !== undefined) this.noTypingIndicators = !change.typing;
+    if (change.receipts !== undefined) this.noReadReceipts = !change.receipts;
+  }
+
+  #exportFromUi(passphrase: string): void {
+    this._settingsMessage = '';
+    this.#fromUi(
+      this.exportIdentity(passphrase).then((backup) => {
+        this._backup = backup;
+        this._settingsMessage = translation(this.#lang).settings.exported;
+      }),
+    );
+  }
+
+  #importFromUi(backup: string, passphrase: string): void {
+    this._settingsMessage = '';
+    this.#fromUi(
+      this.importIdentity(backup, passphrase).then(() => {
+        this._settingsMessage = translation(this.#lang).settings.restored;
+      }),
+    );
   }
 
   /** A call the UI made: a failure is shown and reported, never left to the page. */
@@ -544,7 +619,8 @@ export class FriendsChatElement extends LitElement {
         const info = toFriendInfo(c, engine.presence(c.id));
         if (c.state !== 'friend') return { ...info, unread: 0, last: '' };
         const [unread, last] = await Promise.all([engine.unread(c.id), engine.history(c.id, { limit: 1 })]);
-        return { ...info, unread: this._selected === c.id ? 0 : unread, last: last[0]?.text ?? '' };
+        const newest = last[0];
+        return { ...info, unread: this._selected === c.id ? 0 : unread, last: newest?.file ? `📎 ${newest.file.name}` : (newest?.text ?? '') };
       }),
     );
     if (engine !== this.#engine) return;

@@ -46,6 +46,26 @@ export interface Translation {
   jumpToNewest: string;
   attachFile: string;
   dropFiles: string;
+  settings: {
+    open: string;
+    close: string;
+    title: string;
+    displayName: string;
+    theme: string;
+    themes: { auto: string; light: string; dark: string };
+    language: string;
+    typing: string;
+    receipts: string;
+    backup: string;
+    backupHelp: string;
+    passphrase: string;
+    exportBackup: string;
+    backupText: string;
+    restore: string;
+    restoreBackup: string;
+    exported: string;
+    restored: string;
+  };
   file: {
     waiting: string;
     transferring: (percent: number) => string;

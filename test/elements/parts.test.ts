@@ -21,7 +21,7 @@ describe('::part() styling', function () {
     const manifest = await (await fetch('/custom-elements.json')).json();
     const declaration = manifest.modules.flatMap((m: { declarations?: unknown[] }) => m.declarations ?? []).find((d: { tagName?: string }) => d.tagName === 'friends-chat');
     const documented: string[] = declaration.cssParts.map((p: { name: string }) => p.name);
-    expect(documented).to.include.members(['base', 'roster', 'thread', 'message', 'composer', 'send-button', 'invite', 'attach-button']);
+    expect(documented).to.include.members(['base', 'roster', 'thread', 'message', 'composer', 'send-button', 'invite', 'attach-button', 'settings-button', 'settings']);
 
     const alice = await mountWidget();
     const bob = await mountWidget();
@@ -29,6 +29,7 @@ describe('::part() styling', function () {
     await alice.el.createInvite();
     await alice.el.open(bob.el.profileId);
     await alice.el.sendMessage(bob.el.profileId, 'styled');
+    (alice.el.shadowRoot!.querySelector('button.settings-toggle') as HTMLButtonElement).click();
     const style = document.createElement('style');
     style.dataset['test'] = '';
     style.textContent = documented.map((name, i) => `friends-chat::part(${name}) { outline-color: rgb(${i + 1}, 2, 3); }`).join('\n');

@@ -1,0 +1,197 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { Lang, Translation } from '../i18n/index.js';
+import { sharedStyles } from './shared.styles.js';
+
+/** What the settings panel changes on the widget (the parent applies it). */
+export interface SettingsChange {
+  displayName?: string;
+  theme?: 'light' | 'dark' | 'auto';
+  lang?: Lang;
+  typing?: boolean;
+  receipts?: boolean;
+}
+
+/**
+ * Settings: name, theme, language, privacy toggles, and the encrypted identity backup
+ * (export with a passphrase, restore from one). Internal to `<friends-chat>`; changes go
+ * to the parent as `fc-settings`, backups as `fc-export` / `fc-import`.
+ */
+export class FriendsChatSettings extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      form,
+      fieldset {
+        display: grid;
+        gap: 8px;
+      }
+      fieldset {
+        border: 1px solid var(--_border);
+        border-radius: 8px;
+        padding: 8px;
+        margin: 0;
+      }
+      label {
+        display: grid;
+        gap: 2px;
+      }
+      label.check {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+      }
+      input,
+      select,
+      textarea {
+        font: inherit;
+        color: var(--_fg);
+        background: var(--_bg);
+        border: 1px solid var(--_border);
+        border-radius: 6px;
+        padding: 4px 6px;
+      }
+      textarea {
+        font-family: ui-monospace, monospace;
+        font-size: 0.75em;
+        min-height: 4em;
+      }
+      select:focus-visible {
+        outline: 3px solid var(--_accent);
+        outline-offset: 1px;
+      }
+      .row {
+        display: flex;
+        gap: 6px;
+        flex-wrap: wrap;
+      }
+      .note {
+        font-size: 0.85em;
+        color: var(--_muted);
+      }
+    `,
+  ];
+
+  static override properties = {
+    t: { attribute: false },
+    displayName: {},
+    theme: {},
+    lang: {},
+    typing: { type: Boolean },
+    receipts: { type: Boolean },
+    backup: {},
+    message: {},
+  };
+
+  declare t: Translation;
+  declare displayName: string;
+  declare theme: string;
+  declare lang: Lang;
+  declare typing: boolean;
+  declare receipts: boolean;
+  /** The exported backup text, once made. */
+  declare backup: string;
+  /** The outcome of the last backup action, shown to the user. */
+  declare message: string;
+
+  constructor() {
+    super();
+    this.displayName = '';
+    this.theme = 'auto';
+    this.lang = 'en';
+    this.typing = true;
+    this.receipts = true;
+    this.backup = '';
+    this.message = '';
+  }
+
+  protected override render() {
+    const s = this.t.settings;
+    return html`
+      <h3 id="settings-title">${s.title}</h3>
+      <form aria-labelledby="settings-title" @submit=${(e: Event) => e.preventDefault()}>
+        <label>
+          ${s.displayName}
+          <input name="name" .value=${this.displayName} maxlength="64" autocomplete="nickname" @change=${(e: Event) => this.#change({ displayName: (e.target as HTMLInputElement).value.trim() })} />
+        </label>
+        <label>
+          ${s.theme}
+          <select name="theme" @change=${(e: Event) => this.#change({ theme: (e.target as HTMLSelectElement).value as SettingsChange['theme'] })}>
+            ${(['auto', 'light', 'dark'] as const).map((v) => html`<option value=${v} ?selected=${this.theme === v}>${s.themes[v]}</option>`)}
+          </select>
+        </label>
+        <label>
+          ${s.language}
+          <select name="lang" @change=${(e: Event) => this.#change({ lang: (e.target as HTMLSelectElement).value as Lang })}>
+            <option value="en" ?selected=${this.lang === 'en'}>English</option>
+            <option value="de" ?selected=${this.lang === 'de'}>Deutsch</option>
+          </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" name="typing" .checked=${this.typing} @change=${(e: Event) => this.#change({ typing: (e.target as HTMLInputElement).checked })} />
+          ${s.typing}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="receipts" .checked=${this.receipts} @change=${(e: Event) => this.#change({ receipts: (e.target as HTMLInputElement).checked })} />
+          ${s.receipts}
+        </label>
+      </form>
+      <form @submit=${this.#export}>
+        <fieldset>
+          <legend>${s.backup}</legend>
+          <p class="note">${s.backupHelp}</p>
+          <label>
+            ${s.passphrase}
+            <input name="passphrase" type="password" autocomplete="new-password" minlength="8" required />
+          </label>
+          <div class="row">
+            <button type="submit">${s.exportBackup}</button>
+          </div>
+          ${this.backup
+            ? html`<label>${s.backupText}<textarea name="backup-out" readonly .value=${this.backup}></textarea></label>`
+            : nothing}
+        </fieldset>
+      </form>
+      <form @submit=${this.#import}>
+        <fieldset>
+          <legend>${s.restore}</legend>
+          <label>
+            ${s.backupText}
+            <textarea name="backup-in" required></textarea>
+          </label>
+          <label>
+            ${s.passphrase}
+            <input name="passphrase" type="password" autocomplete="current-password" required />
+          </label>
+          <div class="row">
+            <button type="submit" class="secondary">${s.restoreBackup}</button>
+          </div>
+        </fieldset>
+      </form>
+      <p class="note" role="status">${this.message}</p>
+    `;
+  }
+
+  #change(change: SettingsChange): void {
+    this.dispatchEvent(new CustomEvent('fc-settings', { detail: change }));
+  }
+
+  #export(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const passphrase = (form.elements.namedItem('passphrase') as HTMLInputElement).value;
+    this.dispatchEvent(new CustomEvent('fc-export', { detail: { passphrase } }));
+  }
+
+  #import(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const backup = (form.elements.namedItem('backup-in') as HTMLTextAreaElement).value.trim();
+    const passphrase = (form.elements.namedItem('passphrase') as HTMLInputElement).value;
+    this.dispatchEvent(new CustomEvent('fc-import', { detail: { backup, passphrase } }));
+  }
+}
+
+if (!customElements.get('friends-chat-settings')) customElements.define('friends-chat-settings', FriendsChatSettings);
