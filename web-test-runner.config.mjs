@@ -9,6 +9,7 @@ import { fromRollup } from '@web/dev-server-rollup';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startPeerServer } from './tools/peer-server.mjs';
+import { peerjsSlimForTests } from './tools/peerjs-slim.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/chromium.mjs';
 import { startStaticServer } from './tools/static-server.mjs';
 
@@ -75,7 +76,8 @@ export default {
         await cdn.close();
       },
     },
-    commonjs({ include: ['**/node_modules/sdp/**', '**/node_modules/axe-core/**'] }),
+    peerjsSlimForTests(),
+    commonjs({ include: ['**/node_modules/axe-core/**', '**/node_modules/jsqr/**'] }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],
   browsers: [

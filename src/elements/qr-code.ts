@@ -1,5 +1,5 @@
 import { LitElement, css, svg } from 'lit';
-import qrcode from 'qrcode-generator';
+import { correction, generate } from 'lean-qr';
 
 /**
  * A QR code of `value` drawn as one SVG path (no images, no HTML strings): the invite link,
@@ -32,13 +32,11 @@ export class FriendsChatQrCode extends LitElement {
 
   protected override render() {
     if (!this.value) return svg``;
-    const qr = qrcode(0, 'M');
-    qr.addData(this.value, 'Byte');
-    qr.make();
-    const n = qr.getModuleCount();
+    const qr = generate(this.value, { minCorrectionLevel: correction.M });
+    const n = qr.size;
     let d = '';
     for (let row = 0; row < n; row++) {
-      for (let col = 0; col < n; col++) if (qr.isDark(row, col)) d += `M${col + 2} ${row + 2}h1v1h-1z`;
+      for (let col = 0; col < n; col++) if (qr.get(col, row)) d += `M${col + 2} ${row + 2}h1v1h-1z`;
     }
     return svg`<svg viewBox="0 0 ${n + 4} ${n + 4}" role="img" aria-label=${this.label} shape-rendering="crispEdges"><path d=${d} fill="#000"></path></svg>`;
   }
