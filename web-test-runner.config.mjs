@@ -35,6 +35,7 @@ function envMiddleware(context, next) {
   if (context.path === '/__env') {
     context.body = {
       cdn: `http://127.0.0.1:${cdn.port}/ipfs/bafy-test/friends-chat.js`,
+      ...(process.env.FC_SEEDS ? { seeds: process.env.FC_SEEDS.split(',').map(Number) } : {}),
       brokers: Object.fromEntries(
         Object.entries(brokers).map(([name, b]) => [name, { port: b.port, path: b.path, key: b.key }]),
       ),
@@ -44,6 +45,11 @@ function envMiddleware(context, next) {
   const peers = /^\/__broker\/(main|second)\/peers$/.exec(context.path);
   if (peers) {
     context.body = { ids: brokers[peers[1]].ids() };
+    return;
+  }
+  const replay = /^\/__broker\/(main|second)\/replay-offers$/.exec(context.path);
+  if (replay && context.method === 'POST') {
+    context.body = { replayed: brokers[replay[1]].replayOffers() };
     return;
   }
   const control = /^\/__broker\/(main|second)\/(stop|start)$/.exec(context.path);
@@ -59,7 +65,8 @@ function envMiddleware(context, next) {
 const groups = process.env.FC_TEST_GROUP;
 
 export default {
-  files: groups ? [groups] : ['test/**/*.test.ts'],
+  // test/hostile-long runs with `npm run test:hostile`.
+  files: groups ? [groups] : ['test/**/*.test.ts', '!test/hostile-long/**'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   concurrency: 1,
   concurrentBrowsers: 1,

@@ -13,6 +13,9 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
   let sockets = new Set();
   let actualPort = port;
   let ids = new Set();
+  /** Lying-broker controls for the hostile tests: connected clients and every offer relayed. */
+  let clients = new Map();
+  let offers = [];
 
   async function start() {
     if (server) return;
@@ -20,8 +23,17 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
     const httpServer = http.createServer(app);
     const peer = ExpressPeerServer(httpServer, { path: '/', key, alive_timeout: 10000, expire_timeout: 5000 });
     app.use(path, peer);
-    peer.on('connection', (client) => ids.add(client.getId()));
-    peer.on('disconnect', (client) => ids.delete(client.getId()));
+    peer.on('connection', (client) => {
+      ids.add(client.getId());
+      clients.set(client.getId(), client);
+    });
+    peer.on('disconnect', (client) => {
+      ids.delete(client.getId());
+      clients.delete(client.getId());
+    });
+    peer.on('message', (_client, message) => {
+      if (message?.type === 'OFFER' && offers.length < 1000) offers.push(JSON.stringify(message));
+    });
     httpServer.on('connection', (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -41,6 +53,7 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
     for (const socket of sockets) socket.destroy();
     sockets = new Set();
     ids = new Set();
+    clients = new Map();
     await new Promise((resolve) => httpServer.close(() => resolve()));
   }
 
@@ -56,6 +69,18 @@ export async function startPeerServer({ port = 0, path = '/peerjs', key = 'peerj
     },
     /** Rendezvous IDs with a live registration. */
     ids: () => [...ids],
+    /** Lies: delivers every offer relayed so far to its recipient once more. Returns how many. */
+    replayOffers() {
+      let sent = 0;
+      for (const raw of offers) {
+        const socket = clients.get(JSON.parse(raw).dst)?.getSocket();
+        if (socket) {
+          socket.send(raw);
+          sent++;
+        }
+      }
+      return sent;
+    },
     start,
     stop,
   };

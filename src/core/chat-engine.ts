@@ -479,7 +479,7 @@ export class ChatEngine {
 
   async #start(): Promise<void> {
     const { signaling, onError, onSignalingState } = this.#o;
-    this.#unsubscribe.push(signaling.onError(onError), signaling.onState(onSignalingState));
+    this.#unsubscribe.push(signaling.onError(onError), signaling.onState(onSignalingState), signaling.onWarning(this.#o.onWarning));
     for (const contact of this.contacts.all()) {
       if (contact.state === 'friend') {
         const log = await this.#log(contact.id);

@@ -1,4 +1,4 @@
-export type SecurityWarningReason = 'handshake-failed' | 'key-changed' | 'bad-frame' | 'flood';
+export type SecurityWarningReason = 'handshake-failed' | 'key-changed' | 'bad-frame' | 'flood' | 'replayed-offer';
 
 /**
  * A peer could not be authenticated or misbehaved. `peer` is a rendezvous or profile ID,

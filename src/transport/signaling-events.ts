@@ -1,6 +1,7 @@
 import { toFriendsChatError, type FriendsChatError } from '../errors.js';
 import type { Channel } from './channel.js';
 import type { SignalingState } from './signaling.js';
+import type { SecurityWarningReason } from '../events/security-warning-event.js';
 import { Listeners } from '../util/listeners.js';
 
 /**
@@ -12,6 +13,7 @@ export class SignalingEvents {
   readonly #channel = new Listeners<[Channel]>();
   readonly #state = new Listeners<[SignalingState]>();
   readonly #error = new Listeners<[FriendsChatError]>();
+  readonly #warning = new Listeners<[SecurityWarningReason, string, string]>();
   readonly #report = (error: unknown): void => this.emitError(error);
 
   onChannel(listener: (channel: Channel) => void): () => void {
@@ -24,6 +26,14 @@ export class SignalingEvents {
 
   onError(listener: (error: FriendsChatError) => void): () => void {
     return this.#error.add(listener);
+  }
+
+  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void {
+    return this.#warning.add(listener);
+  }
+
+  emitWarning(reason: SecurityWarningReason, peer: string, detail: string): void {
+    this.#warning.emit(this.#report, reason, peer, detail);
   }
 
   emitChannel(channel: Channel): void {
@@ -42,5 +52,6 @@ export class SignalingEvents {
     this.#channel.clear();
     this.#state.clear();
     this.#error.clear();
+    this.#warning.clear();
   }
 }

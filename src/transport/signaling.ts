@@ -1,4 +1,5 @@
 import type { FriendsChatError } from '../errors.js';
+import type { SecurityWarningReason } from '../events/security-warning-event.js';
 import type { Channel } from './channel.js';
 
 export type SignalingState = 'connecting' | 'online' | 'offline';
@@ -20,4 +21,6 @@ export interface Signaling {
   onChannel(listener: (channel: Channel) => void): () => void;
   onState(listener: (state: SignalingState) => void): () => void;
   onError(listener: (error: FriendsChatError) => void): () => void;
+  /** The broker did something only a lying broker does (a replayed offer). */
+  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void;
 }

@@ -1,4 +1,5 @@
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
+import type { SecurityWarningReason } from '../../events/security-warning-event.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { SignalingEvents } from '../signaling-events.js';
@@ -62,6 +63,10 @@ export class LoopbackSignaling implements Signaling {
 
   onError(listener: (error: FriendsChatError) => void): () => void {
     return this.#events.onError(listener);
+  }
+
+  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void {
+    return this.#events.onWarning(listener);
   }
 
   #register(): void {

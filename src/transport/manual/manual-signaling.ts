@@ -1,5 +1,6 @@
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../util/bytes.js';
+import type { SecurityWarningReason } from '../../events/security-warning-event.js';
 import type { Channel } from '../channel.js';
 import { RtcChannel } from '../rtc-channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
@@ -108,6 +109,10 @@ export class ManualSignaling implements Signaling {
 
   onError(listener: (error: FriendsChatError) => void): () => void {
     return this.#events.onError(listener);
+  }
+
+  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void {
+    return this.#events.onWarning(listener);
   }
 
   #peer(): RTCPeerConnection {

@@ -1,6 +1,7 @@
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import { Backoff } from '../../core/backoff.js';
+import type { SecurityWarningReason } from '../../events/security-warning-event.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { peerjsChannel } from './peerjs-channel.js';
@@ -24,6 +25,8 @@ const SERIALIZATION = 'raw';
 const MAX_PENDING_INCOMING = 16;
 /** PeerJS keeps signaling messages for unknown connection IDs; cap that store. */
 const MAX_LOST_MESSAGES = 64;
+/** Offer connection IDs remembered to spot replays (PeerJS makes a fresh one per offer). */
+const MAX_SEEN_OFFERS = 512;
 
 interface ServerMessage {
   type?: unknown;
@@ -47,6 +50,7 @@ export class PeerjsSignaling implements Signaling {
   #state: SignalingState = 'offline';
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pendingIncoming = 0;
+  readonly #seenOffers = new Set<string>();
   #closed = false;
 
   constructor(options: PeerjsOptions) {
@@ -151,6 +155,10 @@ export class PeerjsSignaling implements Signaling {
     return this.#events.onError(listener);
   }
 
+  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void {
+    return this.#events.onWarning(listener);
+  }
+
   #connect(): void {
     this.#destroyPeer();
     this.#setState('connecting');
@@ -218,6 +226,14 @@ export class PeerjsSignaling implements Signaling {
           ) {
             return;
           }
+          // Every offer carries a fresh connection ID: one seen before is a broker replaying it.
+          const seen = `${message.src}/${payload.connectionId}`;
+          if (this.#seenOffers.has(seen)) {
+            this.#events.emitWarning('replayed-offer', message.src, 'the signaling server delivered an offer a second time; ignored');
+            return;
+          }
+          this.#seenOffers.add(seen);
+          if (this.#seenOffers.size > MAX_SEEN_OFFERS) this.#seenOffers.delete(this.#seenOffers.values().next().value!);
           if (this.#pendingIncoming >= MAX_PENDING_INCOMING) return;
         }
         if (internals._lostMessages && internals._lostMessages.size > MAX_LOST_MESSAGES) internals._lostMessages.clear();
