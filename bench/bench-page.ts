@@ -190,6 +190,47 @@ async function roundTrips(broker: Broker, n: number): Promise<{ widget: number[]
   return { widget, baseline };
 }
 
+/**
+ * 10,000 messages sent without waiting: messages per second until Bob has all of them
+ * (events fired, his open thread rendered), and whether they arrived in order; vs. the
+ * same count of bare PeerJS sends to a counting receiver.
+ */
+async function burst(broker: Broker, n: number): Promise<{ widgetMs: number; baselineMs: number; inOrder: boolean; shown: number }> {
+  const [alice, bob] = await friends(broker);
+  await bob.open(alice.profileId);
+  const got: string[] = [];
+  bob.addEventListener('friends-chat-message', (e) => got.push((e as Event & { message: { text: string } }).message.text));
+  const t0 = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) sends.push(alice.sendMessage(bob.profileId, `burst ${i}`));
+  await until(() => got.length >= n, 600000);
+  await new Promise((r) => requestAnimationFrame(() => r(null)));
+  const widgetMs = performance.now() - t0;
+  await Promise.all(sends);
+  const inOrder = got.every((t, i) => t === `burst ${i}`);
+  const thread = bob.shadowRoot!.querySelector('friends-chat-thread')!.shadowRoot!;
+  const shown = thread.querySelectorAll('.message').length;
+  alice.remove();
+  bob.remove();
+
+  const id = `burst${Date.now()}${++seq}`;
+  const sink = new Peer(`${id}r`, peerOptions(broker));
+  await new Promise((r) => sink.on('open', r));
+  let count = 0;
+  sink.on('connection', (c: DataConnection) => c.on('data', () => count++));
+  const source = new Peer(`${id}s`, peerOptions(broker));
+  await new Promise((r) => source.on('open', r));
+  const conn = source.connect(`${id}r`, { serialization: 'raw', reliable: true });
+  await new Promise((r) => conn.on('open', r));
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++) conn.send(`burst ${i}`);
+  await until(() => count >= n, 600000);
+  const baselineMs = performance.now() - t1;
+  sink.destroy();
+  source.destroy();
+  return { widgetMs, baselineMs, inOrder, shown };
+}
+
 /** Opening a conversation: time to the newest page and JS heap, 100,000 vs. 100 messages. */
 async function history(broker: Broker, runs: number): Promise<{ widget: number[]; baseline: number[]; heapWidget: number[]; heapBaseline: number[] }> {
   const out = { widget: [] as number[], baseline: [] as number[], heapWidget: [] as number[], heapBaseline: [] as number[] };
@@ -310,7 +351,7 @@ async function fileTransfer(broker: Broker, mib: number, runs: number): Promise<
   return out;
 }
 
-(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history, fileTransfer };
+(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history, fileTransfer, burst };
 
 // ---- two tabs: Alice and Bob in separate pages (separate renderer processes), as on two devices ----
 

@@ -100,6 +100,14 @@ try {
     row('fybrr-500 (total)', 's', sum(fy.widget) / 1000, sum(fy.baseline) / 1000, { n: fy.widget.length, baselineName: 'bare PeerJS', perMessageMs: round(sum(fy.widget) / fy.widget.length) });
   }
 
+  if (wanted('burst')) {
+    const n = quick ? 2000 : 10000;
+    const bu = await page.evaluate((bb, count) => window.bench.burst(bb, count), b, n);
+    const perSecond = (ms) => n / (ms / 1000);
+    row(`burst-${n / 1000}k`, 'msg/s', perSecond(bu.widgetMs), perSecond(bu.baselineMs), { n, baselineName: 'bare PeerJS sends', inOrder: bu.inOrder, shownInThread: bu.shown });
+    if (!bu.inOrder) console.error('burst: messages arrived out of order');
+  }
+
   if (wanted('connect')) {
     const cn = await page.evaluate((bb, n) => window.bench.connect(bb, n), b, quick ? 3 : 10);
     row('connect (median)', 'ms', median(cn.widget), median(cn.baseline), { n: cn.widget.length, baselineName: 'bare PeerJS register+open' });
