@@ -141,7 +141,7 @@ export class FileTransfers {
   /** Sending side, per file: bytes the friend confirmed, bytes sent since, and what was shown. */
   readonly #sending = new Map<string, { confirmed: number; sent: number; shown: number }>();
   #readCache: { file: string; start: number; bytes: Uint8Array } | null = null;
-  /** Sending side: chunks acknowledged-as-wanted, for progress. */
+  /** Files whose transfer is not finished, either way (persisted, so a reload resumes them). */
   readonly #open: Promise<Set<string>>;
   #stopped = false;
 

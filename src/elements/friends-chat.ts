@@ -36,6 +36,7 @@ const PAGE = 50;
 /** At most this many messages are in the thread's DOM, however long the history is. */
 const WINDOW = 300;
 const TYPING_SHOWN = 5000;
+const STATUS_ORDER: readonly MessageStatus[] = ['sending', 'sent', 'delivered', 'read'];
 
 type Theme = 'light' | 'dark' | 'auto';
 const THEMES: readonly Theme[] = ['light', 'dark', 'auto'];
@@ -158,6 +159,10 @@ export class FriendsChatElement extends LitElement {
   declare private _backup: string;
   declare private _settingsMessage: string;
   #lock: ProfileLock | null = null;
+  /** Thread changes gathered between renders: new messages, status changes, file progress. */
+  #arrivals: ChatMessage[] = [];
+  #patches = new Map<string, { status?: MessageStatus; progress?: FileProgress }>();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #store: { key: string; store: Store } | null = null;
 
   readonly #registry = new SignalingRegistry()
@@ -597,12 +602,52 @@ export class FriendsChatElement extends LitElement {
     this._hasOlder = older.length === PAGE;
   }
 
-  /** A new message joins the thread unless the user is reading further back. */
+  /**
+   * A new message joins the thread unless the user is reading further back. Arrivals are
+   * gathered and shown together a moment later, so a burst renders a few times, not once
+   * per message.
+   */
   #append(message: ChatMessage): void {
-    if (this._hasNewer || this._messages.some((m) => m.id === message.id)) return;
-    const next = [...this._messages, message];
-    if (next.length > WINDOW) this._hasOlder = true;
-    this._messages = next.slice(-WINDOW);
+    if (this._hasNewer) return;
+    this.#arrivals.push(message);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer === undefined) this.#flushTimer = setTimeout(() => this.#flush(), 0);
+  }
+
+  /** Applies gathered arrivals, status changes and file progress to the thread in one go. */
+  #flush(): void {
+    this.#flushTimer = undefined;
+    const arrivals = this.#arrivals.splice(0).filter((a) => a.friendId === this._selected);
+    const patches = new Map(this.#patches);
+    this.#patches.clear();
+    if (arrivals.length === 0 && patches.size === 0) return;
+    let next = this._messages;
+    if (arrivals.length && !this._hasNewer) {
+      const known = new Set(next.map((m) => m.id));
+      next = [...next];
+      for (const message of arrivals) {
+        if (known.has(message.id)) continue;
+        known.add(message.id);
+        next.push(message);
+      }
+      if (next.length > WINDOW) this._hasOlder = true;
+      next = next.slice(-WINDOW);
+    }
+    if (patches.size) {
+      next = next.map((m) => {
+        const patch = patches.get(m.id);
+        if (!patch) return m;
+        const { status, progress } = patch;
+        const file = progress && m.file ? { ...m.file, state: progress.state, bytes: progress.bytes, ...(progress.reason ? { reason: progress.reason } : {}) } : m.file;
+        // Statuses only move forward (a late 'sending' never undoes 'sent'); 'failed' always shows.
+        const forward = status && !m.incoming && (status === 'failed' || STATUS_ORDER.indexOf(status) > STATUS_ORDER.indexOf(m.status ?? 'sending'));
+        return { ...m, ...(forward ? { status } : {}), ...(file ? { file } : {}) };
+      });
+    }
+    this._messages = next;
   }
 
   async #markRead(engine: ChatEngine, id: string): Promise<void> {
@@ -650,19 +695,16 @@ export class FriendsChatElement extends LitElement {
 
   #onStatus(friendId: string, messageId: string, status: MessageStatus, reason?: string): void {
     this.dispatchEvent(new FriendsChatMessageStatusEvent(friendId, messageId, status, reason));
-    if (friendId === this._selected && this._messages.some((m) => m.id === messageId)) {
-      this._messages = this._messages.map((m) => (m.id === messageId ? { ...m, status } : m));
-    }
+    if (friendId !== this._selected) return;
+    this.#patches.set(messageId, { ...this.#patches.get(messageId), status });
+    this.#scheduleFlush();
   }
 
   #onFileProgress(progress: FileProgress): void {
     this.dispatchEvent(new FriendsChatFileProgressEvent(progress));
     if (progress.friendId !== this._selected) return;
-    this._messages = this._messages.map((m) =>
-      m.id === progress.messageId && m.file
-        ? { ...m, file: { ...m.file, state: progress.state, bytes: progress.bytes, ...(progress.reason ? { reason: progress.reason } : {}) } }
-        : m,
-    );
+    this.#patches.set(progress.messageId, { ...this.#patches.get(progress.messageId), progress });
+    this.#scheduleFlush();
   }
 
   #onTyping(friendId: string, typing: boolean): void {

@@ -45,6 +45,7 @@ export class FriendsChatThread extends LitElement {
   declare private _dragging: boolean;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #typingSent = 0;
+  #sticking = false;
 
   constructor() {
     super();
@@ -85,8 +86,19 @@ export class FriendsChatThread extends LitElement {
       return;
     }
     const previous = changed.get('messages') as ChatMessage[] | undefined;
-    // Stick to the bottom when a new message arrives at the end.
-    if (!previous || previous.at(-1)?.id !== this.messages.at(-1)?.id) list.scrollTop = list.scrollHeight;
+    // Stick to the bottom when a new message arrives at the end: once per frame, since
+    // reading scrollHeight lays the list out (a burst of messages would do it per message).
+    if (!previous || previous.at(-1)?.id !== this.messages.at(-1)?.id) this.#stickToBottom();
+  }
+
+  #stickToBottom(): void {
+    if (this.#sticking) return;
+    this.#sticking = true;
+    requestAnimationFrame(() => {
+      this.#sticking = false;
+      const list = this.renderRoot.querySelector('.messages') as HTMLElement | null;
+      if (list) list.scrollTop = list.scrollHeight;
+    });
   }
 
   /** Scrolling near the top loads the previous page. */
@@ -106,8 +118,7 @@ export class FriendsChatThread extends LitElement {
     const t = this.t;
     const friend = this.friend;
     const blocked = friend.keyChanged || friend.state !== 'friend';
-    const days = new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium' });
-    const times = new Intl.DateTimeFormat(this.lang, { timeStyle: 'short' });
+    const { days, times } = formatters(this.lang);
     let lastDay = '';
     return html`
       <div class="header">
@@ -234,6 +245,18 @@ export class FriendsChatThread extends LitElement {
     area.value = '';
     this.#typingSent = 0;
   }
+}
+
+const formatterCache = new Map<string, { days: Intl.DateTimeFormat; times: Intl.DateTimeFormat }>();
+
+/** Date formatters are costly to make and the thread renders often: one pair per language. */
+function formatters(lang: string): { days: Intl.DateTimeFormat; times: Intl.DateTimeFormat } {
+  let pair = formatterCache.get(lang);
+  if (!pair) {
+    pair = { days: new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }), times: new Intl.DateTimeFormat(lang, { timeStyle: 'short' }) };
+    formatterCache.set(lang, pair);
+  }
+  return pair;
 }
 
 if (!customElements.get('friends-chat-thread')) customElements.define('friends-chat-thread', FriendsChatThread);
