@@ -760,6 +760,7 @@ export class ChatEngine {
     const log = await this.#log(friendId);
     let stored = 0;
     let gap = false;
+    const checked: Entry[] = [];
     for (const value of values) {
       const shaped = checkEntryShape(value);
       if ('error' in shaped) {
@@ -772,12 +773,12 @@ export class ChatEngine {
       }
       // Already held: a resend after a lost receipt. Skip before paying for a signature check.
       if (shaped.entry.seq <= (log.head(shaped.entry.author)?.seq ?? 0)) continue;
-      const checked = await verifyEntry(shaped.entry, this.#now());
-      if ('error' in checked) {
-        this.#o.onWarning('bad-frame', friendId, `refused an entry: ${checked.error}`);
+      const verified = await verifyEntry(shaped.entry, this.#now());
+      if ('error' in verified) {
+        this.#o.onWarning('bad-frame', friendId, `refused an entry: ${verified.error}`);
         continue;
       }
-      const entry = checked.entry;
+      const entry = verified.entry;
       if (entry.kind === 'file' && entry.body !== undefined) {
         try {
           parseManifest(entry.body);
@@ -786,11 +787,15 @@ export class ChatEngine {
           continue;
         }
       }
-      const result = await log.append(entry, this.#now());
+      checked.push(entry);
+    }
+    // The whole batch is stored with one write.
+    const results = await log.appendMany(checked, this.#now());
+    for (const [i, result] of results.entries()) {
+      const entry = checked[i]!;
       if (result === 'stored') {
         stored++;
         await this.#onStored(friendId, entry);
-        stored += await this.#drainEarly(log, friendId);
       } else if (result === 'gap') {
         gap = true;
         const early = this.#early.get(friendId) ?? new Map<number, Entry>();
@@ -800,6 +805,7 @@ export class ChatEngine {
         this.#o.onWarning('bad-frame', friendId, `refused an entry (${result})`);
       }
     }
+    if (stored) stored += await this.#drainEarly(log, friendId);
     if (stored) {
       this.#scheduleExpiry(friendId, log);
       this.#o.onChange();

@@ -57,6 +57,8 @@ export class ConversationLog {
   /** Clock of recently seen entry IDs, so checking `deps` rarely needs to read pages. */
   readonly #recent = new Map<string, number>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** Writes of the batch being appended: a page evicted from the cache is read from here first. */
+  #pending: Map<string, unknown> | null = null;
 
   private constructor(store: Store, conversation: string, index: Index, dir: PageMeta[]) {
     this.#store = store;
@@ -97,22 +99,42 @@ export class ConversationLog {
    * (receiving is idempotent); gaps wait for a later sync; forks are refused.
    */
   append(entry: Entry, now: number): Promise<AppendResult> {
+    return this.appendMany([entry], now).then((results) => results[0]!);
+  }
+
+  /**
+   * Appends several entries in order and writes the pages and the index they touched once,
+   * in one `setMany` (a batch from a friend costs one write, not one per entry).
+   */
+  appendMany(entries: Entry[], now: number): Promise<AppendResult[]> {
     return this.#serial(async () => {
-      const head = this.#index.heads[entry.author];
-      const have = head?.seq ?? 0;
-      if (entry.seq <= have) return 'duplicate';
-      if (entry.seq > have + 1) return 'gap';
-      if (entry.prev !== (head?.id ?? '')) return 'fork';
-      if (head && entry.clock <= head.clock) return 'bad-clock';
-      for (const dep of entry.deps) {
-        const known =
-          this.#recent.has(dep) || Object.values(this.#index.heads).some((h) => h.id === dep) || (await this.#findClock(dep)) !== null;
-        if (!known) return 'missing-dep';
+      const writes = new Map<string, unknown>();
+      this.#pending = writes;
+      try {
+        const results: AppendResult[] = [];
+        for (const entry of entries) results.push(await this.#appendOne(entry, now, writes));
+        if (writes.size) await this.#store.setMany([...writes]);
+        return results;
+      } finally {
+        this.#pending = null;
       }
-      const stored: Entry = isExpired(entry, now) ? withoutBody(entry) : entry;
-      await this.#insert(stored);
-      return 'stored';
     });
+  }
+
+  async #appendOne(entry: Entry, now: number, writes: Map<string, unknown>): Promise<AppendResult> {
+    const head = this.#index.heads[entry.author];
+    const have = head?.seq ?? 0;
+    if (entry.seq <= have) return 'duplicate';
+    if (entry.seq > have + 1) return 'gap';
+    if (entry.prev !== (head?.id ?? '')) return 'fork';
+    if (head && entry.clock <= head.clock) return 'bad-clock';
+    for (const dep of entry.deps) {
+      const known = this.#recent.has(dep) || Object.values(this.#index.heads).some((h) => h.id === dep) || (await this.#findClock(dep)) !== null;
+      if (!known) return 'missing-dep';
+    }
+    const stored: Entry = isExpired(entry, now) ? withoutBody(entry) : entry;
+    await this.#insert(stored, writes);
+    return 'stored';
   }
 
   /** The newest `limit` entries before the entry `before` (or the newest overall). */
@@ -195,10 +217,9 @@ export class ConversationLog {
     return null;
   }
 
-  async #insert(entry: Entry): Promise<void> {
+  async #insert(entry: Entry, writes: Map<string, unknown>): Promise<void> {
     const index = this.#index;
     const dir = this.#dir;
-    const writes: [string, unknown][] = [];
     let dirChanged = false;
     if (dir.length === 0) {
       const n = index.nextPage++;
@@ -234,7 +255,7 @@ export class ConversationLog {
       const tail = page.splice(PAGE_TARGET);
       this.#pages.set(n, tail);
       dir.splice(p + 1, 0, { n, first: keyOf(tail[0]!) });
-      writes.push([key(this.conversation, `page:${n}`), tail]);
+      writes.set(key(this.conversation, `page:${n}`), tail);
       dirChanged = true;
     }
     index.heads[entry.author] = { seq: entry.seq, id: entry.id, clock: entry.clock };
@@ -242,9 +263,9 @@ export class ConversationLog {
     index.maxClock = Math.max(index.maxClock, entry.clock);
     index.count++;
     if (entry.expiresAt !== undefined && entry.body !== undefined) index.expiring[entry.id] = entry.expiresAt;
-    writes.push([key(this.conversation, `page:${meta.n}`), page], [key(this.conversation, 'index'), index]);
-    if (dirChanged) writes.push([key(this.conversation, 'dir'), dir]);
-    await this.#store.setMany(writes);
+    writes.set(key(this.conversation, `page:${meta.n}`), page);
+    writes.set(key(this.conversation, 'index'), index);
+    if (dirChanged) writes.set(key(this.conversation, 'dir'), dir);
   }
 
   #remember(entry: Entry): void {
@@ -260,7 +281,10 @@ export class ConversationLog {
       this.#pages.set(n, page);
       return page;
     }
-    page = (await this.#store.get<Entry[]>(key(this.conversation, `page:${n}`))) ?? [];
+    page =
+      (this.#pending?.get(key(this.conversation, `page:${n}`)) as Entry[] | undefined) ??
+      (await this.#store.get<Entry[]>(key(this.conversation, `page:${n}`))) ??
+      [];
     for (const entry of page) this.#remember(entry);
     this.#pages.set(n, page);
     if (this.#pages.size > PAGE_CACHE) this.#pages.delete(this.#pages.keys().next().value!);
