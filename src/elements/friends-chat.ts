@@ -665,7 +665,7 @@ export class FriendsChatElement extends LitElement {
         if (c.state !== 'friend') return { ...info, unread: 0, last: '' };
         const [unread, last] = await Promise.all([engine.unread(c.id), engine.history(c.id, { limit: 1 })]);
         const newest = last[0];
-        return { ...info, unread: this._selected === c.id ? 0 : unread, last: newest?.file ? `📎 ${newest.file.name}` : (newest?.text ?? '') };
+        return { ...info, unread: this._selected === c.id ? 0 : unread, last: newest?.file ? newest.file.name : (newest?.text ?? '') };
       }),
     );
     if (engine !== this.#engine) return;

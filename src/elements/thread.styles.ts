@@ -111,6 +111,7 @@ export const threadStyles = css`
   }
   button.attach {
     padding: 6px 8px;
+    line-height: 0;
   }
   .message friends-chat-file {
     min-width: 12em;

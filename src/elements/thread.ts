@@ -164,7 +164,9 @@ export class FriendsChatThread extends LitElement {
         <textarea id="text" rows="2" ?disabled=${blocked} @keydown=${this.#keydown} @input=${this.#input} @paste=${this.#paste}></textarea>
         <input class="visually-hidden" type="file" id="file" multiple tabindex="-1" aria-hidden="true" @change=${this.#picked} />
         <button type="button" class="secondary attach" part="attach-button" aria-label=${t.attachFile} title=${t.attachFile} ?disabled=${blocked} @click=${this.#pick}>
-          <span aria-hidden="true">📎</span>
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+            <path d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"></path>
+          </svg>
         </button>
         <button type="submit" part="send-button" ?disabled=${blocked}>${t.send}</button>
         ${this._dragging ? html`<div class="drop-hint" aria-hidden="true">${t.dropFiles}</div>` : nothing}
