@@ -8,6 +8,7 @@ import { Identity } from '../src/identity/identity.js';
 import { SecureSession } from '../src/session/secure-session.js';
 import { LoopbackNetwork } from '../src/transport/loopback/loopback-network.js';
 import { LoopbackSignaling } from '../src/transport/loopback/loopback-signaling.js';
+import { noise } from '../test/helpers/noise.js';
 import { seedConversation } from '../test/helpers/seed-history.js';
 
 interface Broker {
@@ -303,19 +304,6 @@ async function rawTransfer(bytes: Uint8Array): Promise<number> {
   return ms;
 }
 
-/** Seeded filler bytes for the file benchmark (incompressible enough, fast to make). */
-function fill(size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 255;
-  }
-  return out;
-}
-
 /**
  * A file of `mib` MiB between two widgets (sendFile → the friend has it verified and
  * stored), with IndexedDB and with storage="memory", vs. the same bytes over a raw
@@ -323,7 +311,7 @@ function fill(size: number): Uint8Array<ArrayBuffer> {
  */
 async function fileTransfer(broker: Broker, mib: number, runs: number): Promise<{ widget: number[]; memory: number[]; baseline: number[] }> {
   const out = { widget: [] as number[], memory: [] as number[], baseline: [] as number[] };
-  const bytes = fill(mib * 1024 * 1024);
+  const bytes = noise(mib * 1024 * 1024, 0x9e3779b9);
   for (let r = 0; r < runs; r++) {
     for (const [storage, times] of [
       ['indexeddb', out.widget],
@@ -376,7 +364,7 @@ const tab = {
   online: (): Promise<void> => until(() => tabWidget!.friends.some((f) => f.state === 'friend' && f.presence === 'online'), 60000),
   /** Sends a file of `mib` MiB to the only friend; returns the message ID and the start time. */
   async send(mib: number): Promise<{ id: string; start: number }> {
-    const bytes = fill(mib * 1024 * 1024);
+    const bytes = noise(mib * 1024 * 1024, 0x9e3779b9);
     const friend = tabWidget!.friends.find((f) => f.state === 'friend')!;
     const start = tabNow();
     const message = await tabWidget!.sendFile(friend.id, new Blob([bytes]), 'bench.bin');
@@ -418,7 +406,7 @@ const tab = {
   rawDone: (): Promise<number> => (window as unknown as { rawDone: Promise<number> }).rawDone,
   /** Sends `mib` MiB over raw PeerJS in 16 KiB messages with the widget's back-pressure; returns the start time. */
   async rawSend(broker: Broker, to: string, mib: number): Promise<number> {
-    const bytes = fill(mib * 1024 * 1024);
+    const bytes = noise(mib * 1024 * 1024, 0x9e3779b9);
     const peer = new Peer(`${to}s`, peerOptions(broker));
     await new Promise((r) => peer.on('open', r));
     const conn = peer.connect(to, { serialization: 'raw', reliable: true });

@@ -110,6 +110,7 @@ export class ChatEngine {
       onProgress: options.onFileProgress,
       onError: options.onError,
       onWarning: (peer, detail) => options.onWarning('bad-frame', peer, detail),
+      send: (session, type, value) => this.#trySend(session, type, value),
     });
     this.#connections = new Connections({
       identity,

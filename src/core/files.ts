@@ -1,6 +1,6 @@
 import { sha256Async, sha256Stream } from '../crypto/index.js';
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
-import { decodeJsonBody, encodeJsonFrame, FrameType } from '../session/frame.js';
+import { decodeJsonBody, FrameType } from '../session/frame.js';
 import { arr, bool, int, obj, str } from '../session/schema.js';
 import { FRAGMENT_SIZE, type SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
@@ -99,6 +99,8 @@ export interface FileTransfersOptions {
   onProgress(progress: FileProgress): void;
   onError(error: FriendsChatError): void;
   onWarning(friendId: string, detail: string): void;
+  /** Sends a JSON frame if the session is live (the engine's own sender: a failure closes it). */
+  send(session: SecureSession | undefined, type: number, value: unknown): boolean;
 }
 
 interface Incoming {
@@ -257,13 +259,7 @@ export class FileTransfers {
           if (session.bufferedAmount > HIGH_WATER) await drained(session);
           if (session.closed) return;
           const piece = bytes.subarray(offset, offset + PIECE_SIZE);
-          const body = new Uint8Array(PIECE_HEADER + piece.length);
-          body.set(fromHex(file), 0);
-          const view = new DataView(body.buffer);
-          view.setUint32(32, index);
-          view.setUint32(36, offset);
-          body.set(piece, PIECE_HEADER);
-          session.send(FrameType.FileChunk, body);
+          session.send(FrameType.FileChunk, encodePiece(file, index, offset, piece));
           this.sent.bytes += piece.length;
           if (bytes.length === 0) break;
         }
@@ -657,13 +653,9 @@ export class FileTransfers {
   }
 
   #send(session: SecureSession | undefined, type: number, value: unknown): void {
-    if (!session || session.closed) return;
-    try {
-      session.send(type, encodeJsonFrame(type, value).subarray(1));
-    } catch {
-      session.close('send failed');
-    }
+    this.#o.send(session, type, value);
   }
+
 }
 
 /** SHA-256 of the assembled file: in one go through WebCrypto when small, else streaming. */
@@ -672,6 +664,17 @@ async function hashParts(parts: Uint8Array[], blob: Blob): Promise<string> {
   const whole = sha256Stream();
   for (const part of parts) whole.update(part);
   return toHex(whole.digest());
+}
+
+/** A `FileChunk` frame body: file ID (32 bytes), chunk index and offset (u32 each), bytes. */
+export function encodePiece(file: string, index: number, offset: number, data: Uint8Array): Uint8Array {
+  const body = new Uint8Array(PIECE_HEADER + data.length);
+  body.set(fromHex(file), 0);
+  const view = new DataView(body.buffer);
+  view.setUint32(32, index);
+  view.setUint32(36, offset);
+  body.set(data, PIECE_HEADER);
+  return body;
 }
 
 function newIncoming(manifest: FileManifest): Incoming {

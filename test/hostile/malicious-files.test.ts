@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { buildManifest } from '../../src/core/file-manifest.js';
+import { encodePiece as piece } from '../../src/core/files.js';
 import { createEntry } from '../../src/log/entry.js';
 import { rendezvousId } from '../../src/identity/identity.js';
 import { FrameType } from '../../src/session/frame.js';
@@ -10,17 +11,6 @@ import { fromHex, fromUtf8, utf8 } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
 import { befriend, startPeer } from '../helpers/engine.js';
 import { noise } from '../helpers/noise.js';
-
-/** A file piece as the wire carries it: file ID, chunk index, offset, bytes. */
-function piece(file: string, index: number, offset: number, data: Uint8Array): Uint8Array {
-  const body = new Uint8Array(40 + data.length);
-  body.set(fromHex(file), 0);
-  const view = new DataView(body.buffer);
-  view.setUint32(32, index);
-  view.setUint32(36, offset);
-  body.set(data, 40);
-  return body;
-}
 
 describe('a malicious friend sending files', function () {
   this.timeout(60000);
