@@ -102,8 +102,9 @@ describe('XSS: peer-controlled text is only ever text', function () {
     const shown = elements.filter((e) => e.closest('.messages, li'));
     const tags = new Set(shown.map((e) => e.localName));
     expect([...tags].filter((t) => !['div', 'span', 'a', 'br', 'button', 'p', 'li'].includes(t))).to.deep.equal([]);
-    // Our own drawing (the invite QR code) is the only SVG the widget makes.
-    const ours = (e: Element): boolean => (e.getRootNode() as ShadowRoot).host?.localName === 'friends-chat-qr-code';
+    // Our own drawings (the invite QR code, the paperclip icon) are the only SVG the widget makes.
+    const ours = (e: Element): boolean =>
+      (e.getRootNode() as ShadowRoot).host?.localName === 'friends-chat-qr-code' || (e.localName === 'svg' && !!e.closest('button.attach'));
     for (const bad of ['script', 'img', 'svg', 'iframe', 'object', 'embed', 'video', 'audio', 'math', 'style', 'base', 'meta', 'link', 'frameset', 'table', 'marquee', 'details']) {
       expect(elements.some((e) => e.localName === bad && !ours(e)), `no <${bad}> anywhere`).to.equal(false);
     }
