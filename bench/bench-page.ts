@@ -167,7 +167,7 @@ function text(i: number): string {
 }
 
 /** Send → delivered round trips, one after another: the widget vs. a bare PeerJS echo. */
-async function roundTrips(broker: Broker, n: number): Promise<{ widget: number[]; baseline: number[] }> {
+async function roundTrips(broker: Broker, n: number): Promise<{ widget: number[]; baseline: number[]; channel: number[] }> {
   const [alice, bob] = await friends(broker);
   const widget: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -188,7 +188,20 @@ async function roundTrips(broker: Broker, n: number): Promise<{ widget: number[]
     baseline.push(performance.now() - t0);
   }
   raw.close();
-  return { widget, baseline };
+  // And a bare RTCDataChannel pair in this page (no broker, no PeerJS), with an echo.
+  const { a, b, close } = await rawChannelPair();
+  b.onmessage = (e) => b.send(e.data);
+  const channel: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      a.onmessage = () => resolve();
+      a.send(text(i));
+    });
+    channel.push(performance.now() - t0);
+  }
+  close();
+  return { widget, baseline, channel };
 }
 
 /**

@@ -91,7 +91,7 @@ try {
 
   if (wanted('rtt')) {
     const rtt = await page.evaluate((bb, n) => window.bench.roundTrips(bb, n), b, quick ? 20 : 100);
-    row('message-rtt (median)', 'ms', median(rtt.widget), median(rtt.baseline), { n: rtt.widget.length, baselineName: 'bare PeerJS echo', p95: round(p95(rtt.widget)) });
+    row('message-rtt (median)', 'ms', median(rtt.widget), median(rtt.baseline), { n: rtt.widget.length, baselineName: 'bare PeerJS echo', p95: round(p95(rtt.widget)), bareRtcDataChannel: round(median(rtt.channel)) });
   }
 
   if (wanted('fybrr')) {

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
+import { safeFileName } from '../../src/core/file-manifest.js';
 import { waitUntil } from '../helpers/env.js';
-import { mountWidget } from '../helpers/widgets.js';
+import { makeFriends, mountWidget } from '../helpers/widgets.js';
 
 declare global {
   interface Window {
@@ -122,5 +123,34 @@ describe('XSS: peer-controlled text is only ever text', function () {
     // Bidi controls never reach a displayed name.
     const names = [...alice.el.shadowRoot!.querySelector('friends-chat-roster')!.shadowRoot!.querySelectorAll('.name')].map((n) => n.textContent ?? '');
     expect(names.some((n) => /[\u202A-\u202E\u2066-\u2069]/.test(n))).to.equal(false);
+  });
+
+  it(`shows ${PAYLOADS.length} payloads as file names only as safe text, never running one`, async () => {
+    window.__xss = [];
+    const alice = await mountWidget();
+    const bob = await mountWidget();
+    await makeFriends(alice, bob);
+    await alice.el.open(bob.el.profileId);
+    for (const [i, payload] of PAYLOADS.entries()) await bob.el.sendFile(alice.el.profileId, new Blob([`file ${i}`]), payload);
+    await waitUntil(async () => (await alice.el.history(bob.el.profileId, { limit: 100 })).filter((m) => m.file?.state === 'done').length === PAYLOADS.length, 'all files arrive', 60000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(window.__xss).to.deep.equal([]);
+    const history = await alice.el.history(bob.el.profileId, { limit: 100 });
+    expect(history.map((m) => m.file!.name)).to.deep.equal(PAYLOADS.map((p) => safeFileName(p)));
+    for (const name of history.map((m) => m.file!.name)) {
+      expect(name).to.not.match(/[/\\\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
+      expect(name.length).to.be.at.most(120);
+    }
+    const thread = alice.el.shadowRoot!.querySelector('friends-chat-thread')!.shadowRoot!;
+    const files = [...thread.querySelectorAll('friends-chat-file')];
+    expect(files.length).to.be.greaterThan(0);
+    for (const file of files) {
+      const root = file.shadowRoot!;
+      const elements = deepElements(root);
+      expect(elements.filter((e) => ['script', 'img', 'svg', 'iframe', 'object', 'embed', 'video', 'math', 'style'].includes(e.localName))).to.deep.equal([]);
+      const shown = root.querySelector('.name')!.textContent;
+      await waitUntil(() => !!root.querySelector('a.download'), 'the download link');
+      expect((root.querySelector('a.download') as HTMLAnchorElement).download).to.equal(shown);
+    }
   });
 });
