@@ -301,7 +301,7 @@ export class ChatEngine {
     if (!(blob instanceof Blob)) throw new FriendsChatError('bad-input', 'sendFile needs a Blob or File');
     this.#requireSendable(friendId);
     checkFileSize(blob.size, this.#o.maxFileSize?.() ?? DEFAULT_MAX_FILE_SIZE);
-    const fileName = name ?? (blob instanceof File ? blob.name : '') ?? '';
+    const fileName = name ?? (blob instanceof File ? blob.name : '');
     let manifest;
     try {
       manifest = await buildManifest(blob, fileName);
@@ -317,7 +317,7 @@ export class ChatEngine {
   /** Stops a file transfer in either direction; the friend is told. */
   async cancelFile(friendId: string, messageId: string): Promise<void> {
     this.#requireContact(friendId);
-    if (typeof messageId !== 'string' || !/^[0-9a-f]{64}$/.test(messageId)) throw new FriendsChatError('bad-input', 'expected a 64-hex message ID');
+    requireMessageId(messageId);
     const progress = await this.#files.progress(messageId);
     if (!progress || progress.friendId !== friendId) throw new FriendsChatError('bad-input', 'no such file in this conversation');
     await this.#files.cancel(messageId);
@@ -326,7 +326,7 @@ export class ChatEngine {
   /** A file that is completely here (sent, or received and verified), or undefined. */
   async file(friendId: string, messageId: string): Promise<StoredFile | undefined> {
     this.#requireContact(friendId);
-    if (typeof messageId !== 'string' || !/^[0-9a-f]{64}$/.test(messageId)) throw new FriendsChatError('bad-input', 'expected a 64-hex message ID');
+    requireMessageId(messageId);
     const progress = await this.#files.progress(messageId);
     if (!progress || progress.friendId !== friendId) return undefined;
     return this.#files.file(messageId);
@@ -961,4 +961,8 @@ export class ChatEngine {
       }, delay),
     );
   }
+}
+
+function requireMessageId(id: unknown): void {
+  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new FriendsChatError('bad-input', 'expected a 64-hex message ID');
 }

@@ -566,11 +566,14 @@ export class FriendsChatElement extends LitElement {
     call.catch((error: unknown) => this.#report(toFriendsChatError(error, 'internal')));
   }
 
-  /** Files picked, dropped or pasted: sent one after another so their order holds. */
+  /** Files picked, dropped or pasted: sent one after another so their order holds; one that fails is reported and the rest still go. */
   #sendFiles(id: string, files: File[]): void {
-    this.#fromUi(
-      files.reduce<Promise<unknown>>((previous, file) => previous.then(() => this.sendFile(id, file)), Promise.resolve()),
-    );
+    let chain: Promise<unknown> = Promise.resolve();
+    for (const file of files) {
+      const send = chain.then(() => this.sendFile(id, file));
+      this.#fromUi(send);
+      chain = send.catch(() => {});
+    }
   }
 
   #info(contact: { id: string }): FriendInfo {

@@ -148,11 +148,16 @@ describe('files between two widgets through a local PeerJS server', function () 
     expect(progressOf(alice, big.id).at(-1)!.reason).to.equal('too large');
 
     // Alice's own limit: the UI shows the error and nothing is sent.
+    // Of two files picked together, the one over the limit is refused and the other still goes.
     alice.el.maxFileSize = 1000;
-    input.files = transfer(new File([new Uint8Array(2000)], 'over.bin')).files;
+    const two = transfer(new File([new Uint8Array(2000)], 'over.bin'));
+    two.items.add(new File(['small'], 'small.txt'));
+    input.files = two.files;
     input.dispatchEvent(new Event('change'));
     await waitUntil(() => eventsOf<FriendsChatErrorEvent>(alice, 'friends-chat-error').some((e) => e.code === 'file-too-large'), 'Alice sees file-too-large');
     expect(alice.el.shadowRoot!.querySelector('.error')!.textContent).to.match(/at most/);
+    await waitUntil(async () => (await bob.el.history(alice.el.profileId)).some((m) => m.file?.name === 'small.txt'), 'the small one arrives');
+    expect((await bob.el.history(alice.el.profileId)).some((m) => m.file?.name === 'over.bin')).to.equal(false);
     alice.el.maxFileSize = 1024 ** 3;
 
     // Cancel from Bob's side while the transfer runs: both sides end up cancelled.
