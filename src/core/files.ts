@@ -378,6 +378,11 @@ export class FileTransfers {
       await this.#o.store.set(`file:${id}:meta`, record);
       this.#emit(id, record, this.#verifiedBytes(incoming.manifest, record));
     }
+    // An empty file has no chunk to wait for: it is complete as soon as it is announced.
+    if (count === 0) {
+      await this.#assemble(session, id, record, incoming);
+      return;
+    }
     if (ranges.length === 0 && !reset) return;
     this.#send(session, FrameType.FileWant, { file: id, want: ranges, reset, have: this.#verifiedBytes(incoming.manifest, record) });
   }
@@ -429,7 +434,8 @@ export class FileTransfers {
     const incoming = this.#incoming.get(id);
     if (!incoming) return;
     try {
-      if (!record || record.friendId !== friendId || record.state !== 'transferring' || hasChunk(record, index)) return;
+      const held = hasChunk(record ?? {}, index) || incoming.unwritten.some(([u]) => u === index);
+      if (!record || record.friendId !== friendId || record.state !== 'transferring' || held) return;
       await this.#verifyAndStore(session, friendId, id, index, chunk, record, incoming);
     } finally {
       incoming.pending.delete(index);
@@ -694,7 +700,7 @@ function newIncoming(manifest: FileManifest): Incoming {
   };
 }
 
-function hasChunk(record: FileRecord, index: number): boolean {
+function hasChunk(record: Pick<FileRecord, 'have'>, index: number): boolean {
   return ((record.have?.[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;
 }
 

@@ -131,6 +131,16 @@ describe('file transfer between engines', function () {
     expect(await bob.engine.file(alice.id, first.id)).to.equal(undefined);
   });
 
+  it('sends an empty file', async () => {
+    const network = new LoopbackNetwork({ seed: 9 });
+    const alice = await startPeer(network);
+    const bob = await startPeer(network);
+    await befriend(alice, bob);
+    const sent = await alice.engine.sendFile(bob.id, new Blob([]), 'empty.txt');
+    await waitUntil(() => lastProgress(bob, sent.id)?.state === 'done' && lastProgress(alice, sent.id)?.state === 'done', 'both sides done');
+    expect((await bob.engine.file(alice.id, sent.id))!.blob.size).to.equal(0);
+  });
+
   it('refuses files above max-file-size on both sides', async () => {
     const network = new LoopbackNetwork({ seed: 8 });
     const alice = await startPeer(network, new MemoryStore(), { maxFileSize: () => 100_000 });
