@@ -186,14 +186,14 @@ export class FileTransfers {
     const record = await this.#record(file);
     if (!record || record.friendId !== friendId || record.direction !== 'send') {
       this.dropped.unknownFile++;
-      this.#send(session, FrameType.FileCancel, { file, reason: 'unknown file' });
+      this.#o.send(session, FrameType.FileCancel, { file, reason: 'unknown file' });
       return;
     }
     if (record.state === 'cancelled' || record.state === 'failed') {
-      this.#send(session, FrameType.FileCancel, { file, reason: record.reason ?? 'cancelled' });
+      this.#o.send(session, FrameType.FileCancel, { file, reason: record.reason ?? 'cancelled' });
       return;
     }
-    const count = chunkCount({ size: record.total, chunkSize: this.#chunkSizeOf(record) });
+    const count = chunkCount({ size: record.total, chunkSize: chunkSizeFor(record.total) });
     if (frame.have > record.total) throw new Error('bad file progress');
     const queue = this.#queue(session);
     const progress = this.#sending.get(file) ?? { confirmed: 0, sent: 0, shown: 0 };
@@ -247,7 +247,7 @@ export class FileTransfers {
           queue.files.delete(file);
           continue;
         }
-        const chunkSize = this.#chunkSizeOf(record);
+        const chunkSize = chunkSizeFor(record.total);
         const blob = await this.#blobOf(file);
         if (!blob) {
           queue.files.delete(file);
@@ -314,7 +314,7 @@ export class FileTransfers {
     this.#records.set(id, Promise.resolve(record));
     if (record.state === 'failed') {
       this.#emit(id, record, 0);
-      this.#send(this.#o.session(friendId), FrameType.FileCancel, { file: id, reason: record.reason });
+      this.#o.send(this.#o.session(friendId), FrameType.FileCancel, { file: id, reason: record.reason });
       return;
     }
     await this.#markOpen(id, true);
@@ -384,7 +384,7 @@ export class FileTransfers {
       return;
     }
     if (ranges.length === 0 && !reset) return;
-    this.#send(session, FrameType.FileWant, { file: id, want: ranges, reset, have: this.#verifiedBytes(incoming.manifest, record) });
+    this.#o.send(session, FrameType.FileWant, { file: id, want: ranges, reset, have: this.#verifiedBytes(incoming.manifest, record) });
   }
 
   #onPiece(session: SecureSession, friendId: string, body: Uint8Array): void {
@@ -500,7 +500,7 @@ export class FileTransfers {
     this.#blobs.set(id, blob);
     await this.#markOpen(id, false);
     await this.#dropChunks(id, count);
-    this.#send(session, FrameType.FileWant, { file: id, want: [], reset: true, have: manifest.size });
+    this.#o.send(session, FrameType.FileWant, { file: id, want: [], reset: true, have: manifest.size });
     this.#emit(id, record, manifest.size);
   }
 
@@ -519,7 +519,7 @@ export class FileTransfers {
     if (!record) throw new FriendsChatError('bad-input', 'no such file');
     if (record.state === 'done' || record.state === 'cancelled' || record.state === 'failed') return;
     await this.#end(id, record, 'cancelled', 'cancelled');
-    this.#send(this.#o.session(record.friendId), FrameType.FileCancel, { file: id, reason: 'cancelled' });
+    this.#o.send(this.#o.session(record.friendId), FrameType.FileCancel, { file: id, reason: 'cancelled' });
   }
 
   async onFrame(session: SecureSession, type: number, body: Uint8Array): Promise<boolean> {
@@ -549,7 +549,7 @@ export class FileTransfers {
   async progress(id: string): Promise<FileProgress | undefined> {
     const record = await this.#record(id);
     if (!record) return undefined;
-    return this.#progressOf(id, record, record.state === 'done' ? record.total : this.#knownBytes(id, record));
+    return this.#progressOf(id, record, this.#knownBytes(id, record));
   }
 
   /** The file's bytes when they are all here, with the media kind they were sniffed as. */
@@ -576,7 +576,7 @@ export class FileTransfers {
 
   async #fail(id: string, record: FileRecord, reason: string, session?: SecureSession): Promise<void> {
     await this.#end(id, record, 'failed', reason);
-    this.#send(session, FrameType.FileCancel, { file: id, reason });
+    this.#o.send(session, FrameType.FileCancel, { file: id, reason });
   }
 
   async #setState(id: string, record: FileRecord, state: FileState): Promise<void> {
@@ -625,11 +625,6 @@ export class FileTransfers {
     return queue;
   }
 
-  #chunkSizeOf(record: FileRecord): number {
-    // The sender chose the chunk size from the size alone; it is derived the same way here.
-    return chunkSizeFor(record.total);
-  }
-
   #verifiedBytes(manifest: FileManifest, record: FileRecord): number {
     let bytes = 0;
     const count = chunkCount(manifest);
@@ -658,9 +653,6 @@ export class FileTransfers {
     this.#o.onProgress(this.#progressOf(id, record, bytes));
   }
 
-  #send(session: SecureSession | undefined, type: number, value: unknown): void {
-    this.#o.send(session, type, value);
-  }
 
 }
 
