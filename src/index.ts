@@ -1,8 +1,15 @@
 export { FriendsChatElement } from './friends-chat.js';
 export { FriendsChatError, ERROR_CODES, type ErrorCode } from './errors.js';
-export type { FriendInfo } from './core/friend-info.js';
-export type { ChatMessage, FileInfo, MessageStatus } from './core/message.js';
-export type { FileDirection, FileProgress, FileState } from './core/files.js';
+export type {
+  ChatMessage,
+  ContactState,
+  FileDirection,
+  FileInfo,
+  FileProgress,
+  FileState,
+  FriendInfo,
+  MessageStatus,
+} from './model/index.js';
 export { FriendsChatReadyEvent } from './events/ready-event.js';
 export { FriendsChatErrorEvent } from './events/error-event.js';
 export { FriendsChatFriendRequestEvent } from './events/friend-request-event.js';

@@ -1,9 +1,10 @@
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
-import type { Presence } from '../events/presence-event.js';
-import type { SecurityWarningReason } from '../events/security-warning-event.js';
+import type { Presence } from '../model/index.js';
+import type { SecurityWarningReason } from '../model/index.js';
 import { openBackup, sealBackup } from '../identity/backup.js';
 import { IDENTITY_KEY, Identity } from '../identity/identity.js';
 import { safetyNumber } from '../identity/safety-number.js';
+import { directConversationId } from '../log/conversation-id.js';
 import { ConversationLog } from '../log/conversation-log.js';
 import { checkEntryShape, createEntry, MAX_TEXT_BYTES, verifyEntry, type Entry } from '../log/entry.js';
 import { decodeJsonBody, encodeJsonFrame, FrameType } from '../session/frame.js';
@@ -106,6 +107,7 @@ export class ChatEngine {
     this.#files = new FileTransfers({
       store: options.store,
       session: (id) => this.#connections.session(id),
+      conversationOf: (id) => this.conversationOf(id),
       maxFileSize: options.maxFileSize ?? (() => DEFAULT_MAX_FILE_SIZE),
       onProgress: options.onFileProgress,
       onError: options.onError,
@@ -154,6 +156,11 @@ export class ChatEngine {
   /** File pieces dropped as bad, and file bytes sent (for tests and the benchmarks). */
   get fileStats(): { dropped: FileTransfers['dropped']; sent: FileTransfers['sent'] } {
     return { dropped: this.#files.dropped, sent: this.#files.sent };
+  }
+
+  /** The one-to-one conversation with a friend. */
+  conversationOf(friendId: string): string {
+    return directConversationId(this.identity.profileId, friendId);
   }
 
   presence(friendId: string): Presence {
@@ -378,7 +385,7 @@ export class ChatEngine {
         throw new FriendsChatError('internal', `could not store the message (${result})`);
       }
       this.#scheduleExpiry(friendId, log);
-      const message = toMessage(entry, friendId, this.identity.profileId, 'sending', await this.#files.progress(entry.id));
+      const message = toMessage(entry, this.conversationOf(friendId), friendId, this.identity.profileId, 'sending', await this.#files.progress(entry.id));
       this.#o.onMessageStatus(friendId, entry.id, 'sending');
       outbox.push(entry);
       const session = this.#connections.session(friendId);
@@ -395,7 +402,7 @@ export class ChatEngine {
     const receipts = await this.#receiptsOf(friendId);
     return Promise.all(
       entries.map(async (e) =>
-        toMessage(e, friendId, this.identity.profileId, this.#statusOf(e, receipts), e.kind === 'file' ? await this.#files.progress(e.id) : undefined),
+        toMessage(e, this.conversationOf(friendId), friendId, this.identity.profileId, this.#statusOf(e, receipts), e.kind === 'file' ? await this.#files.progress(e.id) : undefined),
       ),
     );
   }
@@ -849,7 +856,7 @@ export class ChatEngine {
         this.#o.onError(toFriendsChatError(error, 'storage-failed'));
       }
     }
-    this.#o.onMessage(toMessage(entry, friendId, this.identity.profileId, undefined, entry.kind === 'file' ? await this.#files.progress(entry.id) : undefined));
+    this.#o.onMessage(toMessage(entry, this.conversationOf(friendId), friendId, this.identity.profileId, undefined, entry.kind === 'file' ? await this.#files.progress(entry.id) : undefined));
   }
 
   async #onReceipt(

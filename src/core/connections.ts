@@ -1,13 +1,13 @@
 import { toFriendsChatError, type FriendsChatError } from '../errors.js';
-import type { Presence } from '../events/presence-event.js';
-import type { SecurityWarningReason } from '../events/security-warning-event.js';
+import type { Presence } from '../model/index.js';
+import type { SecurityWarningReason } from '../model/index.js';
 import { rendezvousId, type Identity } from '../identity/identity.js';
 import { FrameType } from '../session/frame.js';
 import { SecureSession } from '../session/secure-session.js';
 import type { Channel } from '../transport/channel.js';
 import type { Signaling } from '../transport/signaling.js';
 import { fromHex } from '../util/bytes.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../util/backoff.js';
 
 export interface ConnectionsOptions {
   identity: Identity;

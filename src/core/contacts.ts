@@ -1,6 +1,7 @@
+import type { ContactState } from '../model/index.js';
 import type { Store } from '../storage/store.js';
 
-export type ContactState = 'incoming' | 'outgoing' | 'friend' | 'declined' | 'blocked';
+export type { ContactState } from '../model/index.js';
 
 /** What this profile knows about another profile. */
 export interface Contact {

@@ -19,21 +19,9 @@ import {
   type MediaKind,
 } from './file-manifest.js';
 
-export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled';
-export type FileDirection = 'send' | 'receive';
+import type { FileDirection, FileProgress, FileState } from '../model/index.js';
 
-/** Where a file transfer stands, as events and the UI see it. */
-export interface FileProgress {
-  friendId: string;
-  /** The manifest entry's ID: the file message's ID. */
-  messageId: string;
-  direction: FileDirection;
-  state: FileState;
-  /** Bytes verified by the receiver (or sent, on the sending side). */
-  bytes: number;
-  total: number;
-  reason?: string;
-}
+export type { FileDirection, FileProgress, FileState } from '../model/index.js';
 
 /** A file whose bytes are all here. */
 export interface StoredFile {
@@ -95,6 +83,8 @@ const cancelFrame = obj({ file: str({ min: 64, max: 64, pattern: /^[0-9a-f]*$/ }
 export interface FileTransfersOptions {
   store: Store;
   session(friendId: string): SecureSession | undefined;
+  /** The conversation a friend's files belong to. */
+  conversationOf(friendId: string): string;
   maxFileSize(): number;
   onProgress(progress: FileProgress): void;
   onError(error: FriendsChatError): void;
@@ -639,6 +629,7 @@ export class FileTransfers {
 
   #progressOf(id: string, record: FileRecord, bytes: number): FileProgress {
     return {
+      conversationId: this.#o.conversationOf(record.friendId),
       friendId: record.friendId,
       messageId: id,
       direction: record.direction,

@@ -1,22 +1,13 @@
-import type { Presence } from '../events/presence-event.js';
-import type { Contact, ContactState } from './contacts.js';
+import { directConversationId } from '../log/conversation-id.js';
+import type { FriendInfo, Presence } from '../model/index.js';
+import type { Contact } from './contacts.js';
 
-/** A contact as the page sees it: no keys, no invite secrets. */
-export interface FriendInfo {
-  id: string;
-  name: string;
-  nickname: string;
-  state: ContactState;
-  note: string;
-  verified: boolean;
-  keyChanged: boolean;
-  viaInvite: boolean;
-  presence: Presence;
-}
+export type { FriendInfo } from '../model/index.js';
 
-export function toFriendInfo(contact: Contact, presence: Presence): FriendInfo {
+export function toFriendInfo(contact: Contact, presence: Presence, me: string): FriendInfo {
   return {
     id: contact.id,
+    conversationId: directConversationId(me, contact.id),
     name: contact.name,
     nickname: contact.nickname ?? '',
     state: contact.state,

@@ -1,46 +1,21 @@
 import type { Entry } from '../log/entry.js';
-import type { FileProgress } from './files.js';
+import type { ChatMessage, FileInfo, FileProgress, MessageStatus } from '../model/index.js';
 
-export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type { ChatMessage, MessageStatus } from '../model/index.js';
 
-/** A message as the page and the UI see it. */
-export interface ChatMessage {
-  /** Entry ID (64 hex): stable across devices and reloads. */
-  id: string;
-  /** The friend this conversation is with. */
-  friendId: string;
-  /** The author's profile ID. */
-  from: string;
-  incoming: boolean;
-  kind: 'text' | 'file';
-  /** The text; '' once a self-destructing message has expired. */
-  text: string;
-  ts: number;
-  seq: number;
-  expiresAt?: number;
-  expired: boolean;
-  /** For own messages only. */
-  status?: MessageStatus;
-  /** For `kind: 'file'`: what the manifest says, and where the transfer stands. */
-  file?: FileInfo;
-}
-
-export interface FileInfo {
-  /** Safe to show: no path, no control or bidi characters, at most 120 characters. */
-  name: string;
-  size: number;
-  /** The type the sender's browser reported (inline display checks the bytes instead). */
-  type: string;
-  sha256: string;
-  state: FileProgress['state'];
-  bytes: number;
-  reason?: string;
-}
-
-export function toMessage(entry: Entry, friendId: string, me: string, status?: MessageStatus, progress?: FileProgress): ChatMessage {
+/** The page's view of a log entry in the conversation `conversationId` with `friendId`. */
+export function toMessage(
+  entry: Entry,
+  conversationId: string,
+  friendId: string,
+  me: string,
+  status?: MessageStatus,
+  progress?: Pick<FileProgress, 'state' | 'bytes' | 'reason'>,
+): ChatMessage {
   const incoming = entry.author !== me;
   const message: ChatMessage = {
     id: entry.id,
+    conversationId,
     friendId,
     from: entry.author,
     incoming,
@@ -59,7 +34,7 @@ export function toMessage(entry: Entry, friendId: string, me: string, status?: M
   return message;
 }
 
-function fileInfo(body: string, progress: FileProgress | undefined): FileInfo | undefined {
+function fileInfo(body: string, progress: Pick<FileProgress, 'state' | 'bytes' | 'reason'> | undefined): FileInfo | undefined {
   try {
     const { name, size, type, sha256 } = JSON.parse(body) as FileInfo;
     const info: FileInfo = { name, size, type, sha256, state: progress?.state ?? 'waiting', bytes: progress?.bytes ?? 0 };

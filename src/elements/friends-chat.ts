@@ -239,7 +239,7 @@ export class FriendsChatElement extends LitElement {
   get friends(): FriendInfo[] {
     const engine = this.#engine;
     if (!engine) return [];
-    return engine.contacts.all().map((c) => toFriendInfo(c, engine.presence(c.id)));
+    return engine.contacts.all().map((c) => toFriendInfo(c, engine.presence(c.id), engine.identity.profileId));
   }
 
   /** A one-time invite (`fc1.…`) for one friend; also shown as a link in the UI. */
@@ -578,7 +578,7 @@ export class FriendsChatElement extends LitElement {
 
   #info(contact: { id: string }): FriendInfo {
     const engine = this.#engine!;
-    return toFriendInfo(engine.contacts.get(contact.id)!, engine.presence(contact.id));
+    return toFriendInfo(engine.contacts.get(contact.id)!, engine.presence(contact.id), engine.identity.profileId);
   }
 
   #manual(): ManualSignaling {
@@ -664,7 +664,7 @@ export class FriendsChatElement extends LitElement {
     if (!engine) return;
     const entries = await Promise.all(
       engine.contacts.all().map(async (c) => {
-        const info = toFriendInfo(c, engine.presence(c.id));
+        const info = toFriendInfo(c, engine.presence(c.id), engine.identity.profileId);
         if (c.state !== 'friend') return { ...info, unread: 0, last: '' };
         const [unread, last] = await Promise.all([engine.unread(c.id), engine.history(c.id, { limit: 1 })]);
         const newest = last[0];

@@ -1,4 +1,4 @@
-import type { FileDirection, FileProgress, FileState } from '../core/files.js';
+import type { FileDirection, FileProgress, FileState } from '../model/index.js';
 
 /**
  * A file transfer moved on, on either side: `waiting → transferring → done`, or

@@ -1,4 +1,4 @@
-import type { FriendInfo } from '../core/friend-info.js';
+import type { FriendInfo } from '../model/index.js';
 
 /** A friendship was made (either side accepted). */
 export class FriendsChatFriendEvent extends Event {

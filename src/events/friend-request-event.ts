@@ -1,4 +1,4 @@
-import type { FriendInfo } from '../core/friend-info.js';
+import type { FriendInfo } from '../model/index.js';
 
 /** Someone asked to become friends; accept with `acceptFriend(id)`, decline with `declineFriend(id)`. */
 export class FriendsChatFriendRequestEvent extends Event {

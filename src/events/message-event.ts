@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../core/message.js';
+import type { ChatMessage } from '../model/index.js';
 
 /** A message from a friend arrived (and is stored). */
 export class FriendsChatMessageEvent extends Event {

@@ -1,4 +1,4 @@
-import type { MessageStatus } from '../core/message.js';
+import type { MessageStatus } from '../model/index.js';
 
 /** An own message moved on: `sending → sent → delivered → read`, or `failed` with a reason. */
 export class FriendsChatMessageStatusEvent extends Event {

@@ -1,4 +1,6 @@
-export type Presence = 'online' | 'offline' | 'connecting';
+import type { Presence } from '../model/index.js';
+
+export type { Presence } from '../model/index.js';
 
 /** A friend's presence changed; it follows live authenticated sessions, not the broker. */
 export class FriendsChatPresenceEvent extends Event {

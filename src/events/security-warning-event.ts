@@ -1,4 +1,6 @@
-export type SecurityWarningReason = 'handshake-failed' | 'key-changed' | 'bad-frame' | 'flood' | 'replayed-offer';
+import type { SecurityWarningReason } from '../model/index.js';
+
+export type { SecurityWarningReason } from '../model/index.js';
 
 /**
  * A peer could not be authenticated or misbehaved. `peer` is a rendezvous or profile ID,

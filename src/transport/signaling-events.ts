@@ -1,7 +1,7 @@
 import { toFriendsChatError, type FriendsChatError } from '../errors.js';
 import type { Channel } from './channel.js';
 import type { SignalingState } from './signaling.js';
-import type { SecurityWarningReason } from '../events/security-warning-event.js';
+import type { SecurityWarningReason } from '../model/index.js';
 import { Listeners } from '../util/listeners.js';
 
 /**

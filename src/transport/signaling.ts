@@ -1,5 +1,5 @@
 import type { FriendsChatError } from '../errors.js';
-import type { SecurityWarningReason } from '../events/security-warning-event.js';
+import type { SecurityWarningReason } from '../model/index.js';
 import type { Channel } from './channel.js';
 
 export type SignalingState = 'connecting' | 'online' | 'offline';

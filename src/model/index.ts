@@ -1,0 +1,82 @@
+/**
+ * The vocabulary every layer shares: what a message, a contact, a presence or a file
+ * transfer is, as the page, the events, the UI and the core see them. Types only; nothing
+ * here imports from any other layer (docs/architecture.md).
+ */
+
+export type Presence = 'online' | 'offline' | 'connecting';
+
+export type SecurityWarningReason = 'handshake-failed' | 'key-changed' | 'bad-frame' | 'flood' | 'replayed-offer';
+
+export type ContactState = 'incoming' | 'outgoing' | 'friend' | 'declined' | 'blocked';
+
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled';
+export type FileDirection = 'send' | 'receive';
+
+/** Where a file transfer stands, as events and the UI see it. */
+export interface FileProgress {
+  /** The conversation the file was sent in. */
+  conversationId: string;
+  friendId: string;
+  /** The manifest entry's ID: the file message's ID. */
+  messageId: string;
+  direction: FileDirection;
+  state: FileState;
+  /** Bytes verified by the receiver (or sent, on the sending side). */
+  bytes: number;
+  total: number;
+  reason?: string;
+}
+
+/** A message as the page and the UI see it. */
+export interface ChatMessage {
+  /** Entry ID (64 hex): stable across devices and reloads. */
+  id: string;
+  /** The conversation this message belongs to (64 hex). */
+  conversationId: string;
+  /** The friend this conversation is with. */
+  friendId: string;
+  /** The author's profile ID. */
+  from: string;
+  incoming: boolean;
+  kind: 'text' | 'file';
+  /** The text; '' once a self-destructing message has expired. */
+  text: string;
+  ts: number;
+  seq: number;
+  expiresAt?: number;
+  expired: boolean;
+  /** For own messages only. */
+  status?: MessageStatus;
+  /** For `kind: 'file'`: what the manifest says, and where the transfer stands. */
+  file?: FileInfo;
+}
+
+export interface FileInfo {
+  /** Safe to show: no path, no control or bidi characters, at most 120 characters. */
+  name: string;
+  size: number;
+  /** The type the sender's browser reported (inline display checks the bytes instead). */
+  type: string;
+  sha256: string;
+  state: FileState;
+  bytes: number;
+  reason?: string;
+}
+
+/** A contact as the page sees it: no keys, no invite secrets. */
+export interface FriendInfo {
+  id: string;
+  /** The one-to-one conversation with this contact (64 hex). */
+  conversationId: string;
+  name: string;
+  nickname: string;
+  state: ContactState;
+  note: string;
+  verified: boolean;
+  keyChanged: boolean;
+  viaInvite: boolean;
+  presence: Presence;
+}
