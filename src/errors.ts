@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'unknown-friend',
   'not-ready',
   'storage-failed',
+  'storage-unreadable',
   'signaling-failed',
   'id-taken',
   'connection-failed',

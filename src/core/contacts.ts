@@ -1,4 +1,5 @@
 import type { ContactState } from '../model/index.js';
+import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 
 export type { ContactState } from '../model/index.js';
@@ -26,7 +27,6 @@ export interface Contact {
   createdAt: number;
 }
 
-const KEY = 'contacts';
 
 /**
  * The contact list of one profile, held in memory and written through to the store as one
@@ -43,7 +43,7 @@ export class Contacts {
   }
 
   static async load(store: Store): Promise<Contacts> {
-    const stored = (await store.get<Contact[]>(KEY)) ?? [];
+    const stored = (await store.get<Contact[]>(Keyspace.contacts)) ?? [];
     return new Contacts(store, Array.isArray(stored) ? stored : []);
   }
 
@@ -81,7 +81,7 @@ export class Contacts {
 
   #persist(): Promise<void> {
     // Serialise writes; each writes the current snapshot, so the last one wins.
-    this.#writing = this.#writing.catch(() => {}).then(() => this.#store.set(KEY, this.all()));
+    this.#writing = this.#writing.catch(() => {}).then(() => this.#store.set(Keyspace.contacts, this.all()));
     return this.#writing;
   }
 }

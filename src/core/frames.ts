@@ -1,14 +1,22 @@
-import { arr, bool, int, obj, optional, str, type Check } from '../session/schema.js';
+import { arr, bool, hexOf, int, obj, optional, str, type Check } from '../session/schema.js';
 
-/** Schemas of the JSON frames friends exchange. Log entries are checked by `verifyEntry`. */
+/**
+ * Schemas of the JSON frames friends exchange (docs/protocol.md, "Frames"). Log entries are
+ * checked by `checkEntryShape` and `verifyEntry`. Every sync frame names its conversation
+ * (`c`, 64 hex).
+ */
 export const friendRequestFrame = obj({ note: optional(str({ max: 500 })) });
 export const emptyFrame = obj({});
 const seq = int(0, 2 ** 40);
+const conversation = hexOf(32);
+/** Authors one heads frame may list: a group of 50, and some. */
+export const MAX_AUTHORS = 64;
 export const headsFrame = obj({
+  c: conversation,
   vv: ((value: unknown, path: string) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${path}: expected an object`);
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length > 8) throw new Error(`${path}: too many authors`);
+    if (entries.length > MAX_AUTHORS) throw new Error(`${path}: too many authors`);
     const out: Record<string, number> = {};
     for (const [author, n] of entries) {
       if (!/^[0-9a-f]{64}$/.test(author)) throw new Error(`${path}: bad author`);
@@ -18,6 +26,6 @@ export const headsFrame = obj({
   }) as Check<Record<string, number>>,
   read: optional(seq),
 });
-export const entriesFrame = obj({ entries: arr((v) => v, 500) });
-export const receiptFrame = obj({ delivered: optional(seq), read: optional(seq) });
-export const typingFrame = obj({ on: bool });
+export const entriesFrame = obj({ c: conversation, entries: arr((v) => v, 500) });
+export const receiptFrame = obj({ c: conversation, delivered: optional(seq), read: optional(seq) });
+export const typingFrame = obj({ c: conversation, on: bool });

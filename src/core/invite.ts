@@ -1,13 +1,13 @@
 import { randomBytes } from '../crypto/index.js';
 import { FriendsChatError } from '../errors.js';
 import { PROFILE_ID_PATTERN } from '../identity/identity.js';
+import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { concat, fromBase64Url, fromHex, toBase64Url, toHex } from '../util/bytes.js';
 
 const PREFIX = 'fc1.';
 /** Invites expire; an old link lying around should not work forever. */
 export const INVITE_LIFETIME = 30 * 24 * 60 * 60 * 1000;
-const KEY = 'invites';
 
 /** A parsed invite: who to reach, and the one-time secret for the XXpsk3 handshake. */
 export interface Invite {
@@ -61,14 +61,14 @@ export class Invites {
   }
 
   static async load(store: Store, now: () => number): Promise<Invites> {
-    const list = (await store.get<StoredInvite[]>(KEY)) ?? [];
+    const list = (await store.get<StoredInvite[]>(Keyspace.invites)) ?? [];
     return new Invites(store, Array.isArray(list) ? list : [], now);
   }
 
   async create(profileId: string): Promise<Invite> {
     const stored = { id: toHex(randomBytes(16)), secret: toHex(randomBytes(32)), createdAt: this.#now() };
     this.#list = [...this.#list.filter((i) => this.#now() - i.createdAt < INVITE_LIFETIME), stored];
-    await this.#store.set(KEY, this.#list);
+    await this.#store.set(Keyspace.invites, this.#list);
     return { profileId, id: stored.id, secret: stored.secret };
   }
 
@@ -83,6 +83,6 @@ export class Invites {
   async consume(id: Uint8Array): Promise<void> {
     const hex = toHex(id);
     this.#list = this.#list.filter((i) => i.id !== hex);
-    await this.#store.set(KEY, this.#list);
+    await this.#store.set(Keyspace.invites, this.#list);
   }
 }

@@ -1,12 +1,12 @@
 import { ed25519Keypair, ed25519PublicKey, ed25519Sign, ed25519SignBulk, ed25519Verify, sha256, x25519Keypair, x25519PublicKey } from '../crypto/index.js';
 import type { Keypair } from '../crypto/x25519.js';
 import { FriendsChatError } from '../errors.js';
+import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { concat, toHex, utf8 } from '../util/bytes.js';
 
 const BIND_CONTEXT = utf8('friends-chat/bind/1');
 const RDV_CONTEXT = utf8('friends-chat/rdv/1');
-export const IDENTITY_KEY = 'identity';
 
 /** What is stored: the two secret keys. Public keys and the binding are derived. */
 export interface IdentityRecord {
@@ -74,10 +74,10 @@ export class Identity {
 
   /** Loads the profile's identity, creating and persisting one on first start. */
   static async load(store: Store): Promise<Identity> {
-    const stored = await store.get<IdentityRecord>(IDENTITY_KEY);
+    const stored = await store.get<IdentityRecord>(Keyspace.identity);
     if (stored !== undefined) return Identity.fromRecord(stored);
     const identity = Identity.generate();
-    await store.set(IDENTITY_KEY, identity.toRecord());
+    await store.set(Keyspace.identity, identity.toRecord());
     return identity;
   }
 

@@ -1,3 +1,4 @@
+import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { compareEntries, isExpired, type Entry } from './entry.js';
 
@@ -24,6 +25,8 @@ export interface Head {
   seq: number;
   id: string;
   clock: number;
+  /** The entry's timestamp (absent in indexes written by the first release). */
+  ts?: number;
 }
 
 /** Written with every append, so it stays small: no per-page data in here. */
@@ -39,7 +42,6 @@ interface Index {
 
 export type AppendResult = 'stored' | 'duplicate' | 'gap' | 'fork' | 'bad-clock' | 'missing-dep';
 
-const key = (conversation: string, suffix: string): string => `log:${conversation}:${suffix}`;
 const keyOf = (e: SortKey): SortKey => ({ clock: e.clock, ts: e.ts, id: e.id });
 
 /**
@@ -68,7 +70,7 @@ export class ConversationLog {
   }
 
   static async open(store: Store, conversation: string): Promise<ConversationLog> {
-    const [index, dir] = await Promise.all([store.get<Index>(key(conversation, 'index')), store.get<PageMeta[]>(key(conversation, 'dir'))]);
+    const [index, dir] = await Promise.all([store.get<Index>(Keyspace.log(conversation, 'index')), store.get<PageMeta[]>(Keyspace.log(conversation, 'dir'))]);
     return new ConversationLog(
       store,
       conversation,
@@ -193,10 +195,10 @@ export class ConversationLog {
             changed = true;
           }
         }
-        if (changed) writes.push([key(this.conversation, `page:${meta.n}`), page]);
+        if (changed) writes.push([Keyspace.log(this.conversation, `page:${meta.n}`), page]);
       }
       for (const id of ids) delete this.#index.expiring[id];
-      writes.push([key(this.conversation, 'index'), this.#index]);
+      writes.push([Keyspace.log(this.conversation, 'index'), this.#index]);
       await this.#store.setMany(writes);
       return [...ids];
     });
@@ -255,17 +257,17 @@ export class ConversationLog {
       const tail = page.splice(PAGE_TARGET);
       this.#pages.set(n, tail);
       dir.splice(p + 1, 0, { n, first: keyOf(tail[0]!) });
-      writes.set(key(this.conversation, `page:${n}`), tail);
+      writes.set(Keyspace.log(this.conversation, `page:${n}`), tail);
       dirChanged = true;
     }
-    index.heads[entry.author] = { seq: entry.seq, id: entry.id, clock: entry.clock };
+    index.heads[entry.author] = { seq: entry.seq, id: entry.id, clock: entry.clock, ts: entry.ts };
     this.#remember(entry);
     index.maxClock = Math.max(index.maxClock, entry.clock);
     index.count++;
     if (entry.expiresAt !== undefined && entry.body !== undefined) index.expiring[entry.id] = entry.expiresAt;
-    writes.set(key(this.conversation, `page:${meta.n}`), page);
-    writes.set(key(this.conversation, 'index'), index);
-    if (dirChanged) writes.set(key(this.conversation, 'dir'), dir);
+    writes.set(Keyspace.log(this.conversation, `page:${meta.n}`), page);
+    writes.set(Keyspace.log(this.conversation, 'index'), index);
+    if (dirChanged) writes.set(Keyspace.log(this.conversation, 'dir'), dir);
   }
 
   #remember(entry: Entry): void {
@@ -282,8 +284,8 @@ export class ConversationLog {
       return page;
     }
     page =
-      (this.#pending?.get(key(this.conversation, `page:${n}`)) as Entry[] | undefined) ??
-      (await this.#store.get<Entry[]>(key(this.conversation, `page:${n}`))) ??
+      (this.#pending?.get(Keyspace.log(this.conversation, `page:${n}`)) as Entry[] | undefined) ??
+      (await this.#store.get<Entry[]>(Keyspace.log(this.conversation, `page:${n}`))) ??
       [];
     for (const entry of page) this.#remember(entry);
     this.#pages.set(n, page);

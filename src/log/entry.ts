@@ -8,14 +8,21 @@ export const MAX_TEXT_BYTES = 64 * 1024;
 export const MAX_BODY_CHARS = 70 * 1024;
 /** Timestamps more than this far in the future are absurd and refused. */
 export const MAX_CLOCK_SKEW = 24 * 60 * 60 * 1000;
+/** An entry depends on at most this many heads: one per other author of a group of 50, and some. */
+export const MAX_DEPS = 64;
 
 export type EntryKind = 'text' | 'file';
 
 /**
- * One signed, hash-linked log entry (DESIGN.md §6). The signed header carries the body's
- * hash, so a self-destructed entry can drop its body and still be verified and synced.
+ * One signed, hash-linked log entry (docs/protocol.md, "Entries"). The signed header
+ * carries the conversation ID and the body's hash: an entry signed for one conversation
+ * never verifies in another, and a self-destructed entry can drop its body and still be
+ * verified and synced. The conversation ID is not a field: the log an entry is checked
+ * for supplies it.
  */
 export interface Entry {
+  /** 1 for an entry of the first format (signed without a conversation ID); absent for v2. */
+  v?: 1;
   id: string;
   author: string;
   seq: number;
@@ -34,11 +41,15 @@ export interface Entry {
 
 export type EntryHeader = Omit<Entry, 'id' | 'sig' | 'body'>;
 
-/** Canonical encoding of the header: fixed field order, JSON for each value. */
-export function canonicalHeader(h: EntryHeader): Uint8Array {
+/**
+ * Canonical encoding of the header: fixed field order, JSON for each value. Format 2
+ * signs the conversation ID right after the label; format 1 (stored history of the first
+ * release, `v: 1`) had none.
+ */
+export function canonicalHeader(h: EntryHeader, conversationId: string): Uint8Array {
   return utf8(
     JSON.stringify([
-      'friends-chat/entry/1',
+      ...(h.v === 1 ? ['friends-chat/entry/1'] : ['friends-chat/entry/2', conversationId]),
       h.author,
       h.seq,
       h.prev,
@@ -56,20 +67,26 @@ export function bodyHash(body: string): string {
   return toHex(sha256(utf8(body)));
 }
 
-export async function createEntry(identity: Identity, fields: Omit<EntryHeader, 'author' | 'bodyHash'> & { body: string }): Promise<Entry> {
+/** Signs a new (format 2) entry of `identity` for the conversation `conversationId`. */
+export async function createEntry(
+  identity: Identity,
+  conversationId: string,
+  fields: Omit<EntryHeader, 'v' | 'author' | 'bodyHash'> & { body: string },
+): Promise<Entry> {
   const { body, ...rest } = fields;
   const header: EntryHeader = { ...rest, author: identity.profileId, bodyHash: bodyHash(body) };
   if (header.expiresAt === undefined) delete header.expiresAt;
-  const id = sha256(canonicalHeader(header));
+  const id = sha256(canonicalHeader(header, conversationId));
   return { ...header, id: toHex(id), sig: toHex(await identity.signFast(id)), body };
 }
 
 const entryShape = obj({
+  v: optional(int(1, 1)),
   id: hexOf(32),
   author: hexOf(32),
   seq: int(1, 2 ** 40),
   prev: str({ max: 64, pattern: /^([0-9a-f]{64})?$/ }),
-  deps: arr(hexOf(32), 4),
+  deps: arr(hexOf(32), MAX_DEPS),
   clock: int(1, 2 ** 45),
   ts: int(0, 2 ** 50),
   kind: literal('text', 'file'),
@@ -91,10 +108,20 @@ export function checkEntryShape(value: unknown): { entry: Entry } | { error: str
   }
 }
 
-/** The expensive part: hash, signature and body checks of a well-formed entry. */
-export async function verifyEntry(entry: Entry, now: number): Promise<{ entry: Entry } | { error: string }> {
+/**
+ * The expensive part: hash, signature and body checks of a well-formed entry, for the
+ * conversation `conversationId`. Format 1 entries are accepted only where `legacy` allows
+ * them (one-to-one conversations, whose history may predate format 2).
+ */
+export async function verifyEntry(
+  entry: Entry,
+  conversationId: string,
+  now: number,
+  options: { legacy: boolean } = { legacy: false },
+): Promise<{ entry: Entry } | { error: string }> {
   const { id, sig, body, ...header } = entry;
-  const digest = sha256(canonicalHeader(header));
+  if (entry.v === 1 && !options.legacy) return { error: 'format 1 entries are not accepted here' };
+  const digest = sha256(canonicalHeader(header, conversationId));
   if (toHex(digest) !== id) return { error: 'id does not match the header' };
   if (!(await ed25519VerifyBulk(fromHex(sig), digest, fromHex(entry.author), entry.author))) return { error: 'bad signature' };
   if (body !== undefined && bodyHash(body) !== entry.bodyHash) return { error: 'body does not match its hash' };

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { buildManifest } from '../../src/core/file-manifest.js';
 import { encodePiece as piece } from '../../src/core/files.js';
+import { directConversationId } from '../../src/log/conversation-id.js';
 import { createEntry } from '../../src/log/entry.js';
 import { rendezvousId } from '../../src/identity/identity.js';
 import { FrameType } from '../../src/session/frame.js';
@@ -23,6 +24,7 @@ describe('a malicious friend sending files', function () {
     await befriend(alice, bob);
     await befriend(alice, mallory);
     const identity = mallory.engine.identity;
+    const c = directConversationId(identity.profileId, alice.id);
     mallory.engine.stop();
     await waitUntil(() => alice.engine.presence(mallory.id) === 'offline', 'Mallory offline');
     const signaling = new LoopbackSignaling(network);
@@ -36,14 +38,14 @@ describe('a malicious friend sending files', function () {
     // A manifest whose sizes do not add up is refused with the entry.
     const real = await buildManifest(new Blob([noise(100_000, 4)]), 'photo.png');
     const lying = { ...real, size: 10_000_000 };
-    const liar = await createEntry(identity, { seq: 1, prev: '', deps: [], clock: 100, ts: Date.now(), kind: 'file', body: JSON.stringify(lying) });
-    session.send(FrameType.Entries, utf8(JSON.stringify({ entries: [liar] })));
+    const liar = await createEntry(identity, c, { seq: 1, prev: '', deps: [], clock: 100, ts: Date.now(), kind: 'file', body: JSON.stringify(lying) });
+    session.send(FrameType.Entries, utf8(JSON.stringify({ c, entries: [liar] })));
     await waitUntil(() => alice.warnings.some((w) => /sizes do not add up/.test(w.detail)), 'the lying manifest is refused');
     expect(await alice.engine.count(mallory.id)).to.equal(0);
 
     // A well-formed manifest: Alice asks for the chunks, Mallory sends garbage instead.
-    const entry = await createEntry(identity, { seq: 1, prev: '', deps: [], clock: 100, ts: Date.now(), kind: 'file', body: JSON.stringify(real) });
-    session.send(FrameType.Entries, utf8(JSON.stringify({ entries: [entry] })));
+    const entry = await createEntry(identity, c, { seq: 1, prev: '', deps: [], clock: 100, ts: Date.now(), kind: 'file', body: JSON.stringify(real) });
+    session.send(FrameType.Entries, utf8(JSON.stringify({ c, entries: [entry] })));
     await waitUntil(() => wants.some((w) => w.file === entry.id), 'Alice asks for the chunks');
     expect(wants.find((w) => w.file === entry.id)!.want).to.deep.equal([[0, 2]]);
     // Out of range, and a file Alice never heard of: dropped and counted.

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { randomBytes } from '../../src/crypto/index.js';
 import { rendezvousId } from '../../src/identity/identity.js';
+import { directConversationId } from '../../src/log/conversation-id.js';
 import { createEntry } from '../../src/log/entry.js';
 import { FrameType } from '../../src/session/frame.js';
 import { SecureSession } from '../../src/session/secure-session.js';
@@ -22,6 +23,7 @@ describe('a malicious friend', function () {
     await befriend(alice, bob);
     await befriend(alice, mallory);
     const identity = mallory.engine.identity;
+    const c = directConversationId(identity.profileId, alice.id);
     // Mallory goes rogue: her own client is gone, a raw session with her valid keys remains.
     mallory.engine.stop();
     await waitUntil(() => alice.engine.presence(mallory.id) === 'offline', 'Mallory offline');
@@ -58,18 +60,18 @@ describe('a malicious friend', function () {
       // Well-formed entries that must still be refused.
       const session = await connect();
       const good = async (seq: number, prev: string, extra: Record<string, unknown> = {}) => ({
-        ...(await createEntry(identity, { seq, prev, deps: [], clock: 10 ** 6 + seq, ts: Date.now(), kind: 'text', body: `evil ${seq}` })),
+        ...(await createEntry(identity, c, { seq, prev, deps: [], clock: 10 ** 6 + seq, ts: Date.now(), kind: 'text', body: `evil ${seq}` })),
         ...extra,
       });
       const bad = [
         await good(1, '', { sig: '00'.repeat(64) }), // bad signature
         await good(1, '', { body: 'changed after signing' }), // body does not match its hash
-        { ...(await createEntry(identity, { seq: 1, prev: '', deps: [], clock: 1, ts: Date.now() + 10 * 86400000, kind: 'text', body: 'from the future' })) }, // absurd timestamp
-        await createEntry(identity, { seq: 2, prev: 'ab'.repeat(32), deps: [], clock: 5, ts: Date.now(), kind: 'text', body: 'fork' }), // fork/gap
-        await createEntry(identity, { seq: 1, prev: '', deps: ['cd'.repeat(32)], clock: 5, ts: Date.now(), kind: 'text', body: 'missing dep' }), // deps on missing entries
-        await createEntry(bob.engine.identity, { seq: 1, prev: '', deps: [], clock: 5, ts: Date.now(), kind: 'text', body: 'third party' }), // someone else's entry
+        { ...(await createEntry(identity, c, { seq: 1, prev: '', deps: [], clock: 1, ts: Date.now() + 10 * 86400000, kind: 'text', body: 'from the future' })) }, // absurd timestamp
+        await createEntry(identity, c, { seq: 2, prev: 'ab'.repeat(32), deps: [], clock: 5, ts: Date.now(), kind: 'text', body: 'fork' }), // fork/gap
+        await createEntry(identity, c, { seq: 1, prev: '', deps: ['cd'.repeat(32)], clock: 5, ts: Date.now(), kind: 'text', body: 'missing dep' }), // deps on missing entries
+        await createEntry(bob.engine.identity, c, { seq: 1, prev: '', deps: [], clock: 5, ts: Date.now(), kind: 'text', body: 'third party' }), // someone else's entry
       ];
-      session.send(FrameType.Entries, utf8(JSON.stringify({ entries: bad })));
+      session.send(FrameType.Entries, utf8(JSON.stringify({ c, entries: bad })));
       await new Promise((r) => setTimeout(r, 200));
       session.close();
     });

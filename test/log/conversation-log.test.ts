@@ -11,7 +11,7 @@ describe('ConversationLog', () => {
   async function chain(identity: Identity, n: number, clockOf: (i: number) => number): Promise<Entry[]> {
     const out: Entry[] = [];
     for (let i = 0; i < n; i++) {
-      out.push(await createEntry(identity, { seq: i + 1, prev: out[i - 1]?.id ?? '', deps: [], clock: clockOf(i), ts: 1000 + i, kind: 'text', body: `${identity.profileId.slice(0, 4)} ${i}` }));
+      out.push(await createEntry(identity, 'c'.repeat(64), { seq: i + 1, prev: out[i - 1]?.id ?? '', deps: [], clock: clockOf(i), ts: 1000 + i, kind: 'text', body: `${identity.profileId.slice(0, 4)} ${i}` }));
     }
     return out;
   }
@@ -41,7 +41,7 @@ describe('ConversationLog', () => {
     expect(await log.append(a[1]!, 0)).to.equal('gap');
     expect(await log.append(a[0]!, 0)).to.equal('stored');
     expect(await log.append(a[0]!, 0)).to.equal('duplicate');
-    const fork = await createEntry(alice, { seq: 2, prev: 'ab'.repeat(32), deps: [], clock: 9, ts: 1, kind: 'text', body: 'fork' });
+    const fork = await createEntry(alice, 'c'.repeat(64), { seq: 2, prev: 'ab'.repeat(32), deps: [], clock: 9, ts: 1, kind: 'text', body: 'fork' });
     expect(await log.append(fork, 0)).to.equal('fork');
     for (const e of [b[0]!, a[1]!, b[1]!, b[2]!, a[2]!]) expect(await log.append(e, 0)).to.equal('stored');
     expect((await log.history()).map((e) => e.body)).to.deep.equal([a[0], b[0], a[1], b[1], a[2], b[2]].map((e) => e!.body));

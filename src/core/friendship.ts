@@ -1,0 +1,260 @@
+import { FriendsChatError } from '../errors.js';
+import type { SecurityWarningReason } from '../model/index.js';
+import { FrameType } from '../session/frame.js';
+import type { SecureSession } from '../session/secure-session.js';
+import { toHex } from '../util/bytes.js';
+import type { Connections } from './connections.js';
+import type { Contact, Contacts } from './contacts.js';
+import type { FrameRouter, Standing } from './frame-router.js';
+import { emptyFrame, friendRequestFrame } from './frames.js';
+import { decodeInvite, isProfileId, type Invites } from './invite.js';
+
+export interface FriendshipOptions {
+  me: string;
+  contacts: Contacts;
+  invites: Invites;
+  connections: () => Connections;
+  now: () => number;
+  send(session: SecureSession | undefined, type: number, value: unknown): boolean;
+  /** Between friends, a session (new, or one that just became a friend's) starts syncing. */
+  onFriendSession(session: SecureSession): void;
+  /** Own messages to this contact can no longer be delivered (removed, blocked). */
+  onLost(id: string, reason: 'removed' | 'blocked'): Promise<void>;
+  onFriendRequest(contact: Contact): void;
+  onFriend(contact: Contact): void;
+  onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
+  onChange(): void;
+}
+
+/**
+ * The friendship state machine: requests out and in, accept, decline, remove, block,
+ * verify, and what each authenticated session is admitted as. A stranger's session may
+ * carry a friend request and nothing else (see `standing`, which the frame router asks).
+ */
+export class Friendship {
+  readonly #o: FriendshipOptions;
+
+  constructor(options: FriendshipOptions) {
+    this.#o = options;
+  }
+
+  register(router: FrameRouter): void {
+    router
+      .on(FrameType.FriendRequest, friendRequestFrame, (session, { note }) => this.#onRequest(session, note), { audience: 'anyone' })
+      .on(FrameType.FriendAccept, emptyFrame, (session) => this.#onAccept(session), { audience: 'asked' })
+      .on(FrameType.FriendDecline, emptyFrame, (session) => this.#onDecline(session), { audience: 'asked' });
+  }
+
+  /** Where a session's peer stands, read per frame (a request may be answered mid-session). */
+  standing(session: SecureSession): Standing {
+    const contact = this.#o.contacts.get(session.peer.profileId);
+    if (contact?.state === 'friend') return 'friend';
+    return contact?.state === 'outgoing' ? 'asked' : 'stranger';
+  }
+
+  async add(inviteOrProfileId: string, note?: string): Promise<Contact> {
+    if (typeof inviteOrProfileId !== 'string') throw new FriendsChatError('bad-input', 'addFriend needs an invite or a profile ID');
+    if (note !== undefined && (typeof note !== 'string' || note.length > 500)) throw new FriendsChatError('bad-input', 'the note must be text of at most 500 characters');
+    const text = inviteOrProfileId.trim();
+    let id: string;
+    let invite: Contact['invite'];
+    if (isProfileId(text.toLowerCase())) {
+      id = text.toLowerCase();
+    } else {
+      const decoded = decodeInvite(text);
+      id = decoded.profileId;
+      invite = { id: decoded.id, secret: decoded.secret };
+    }
+    if (id === this.#o.me) throw new FriendsChatError('bad-input', 'that is your own profile');
+    const existing = this.#o.contacts.get(id);
+    if (existing?.state === 'friend') return existing;
+    if (existing?.state === 'blocked') throw new FriendsChatError('blocked', 'you blocked this profile; unblock it first');
+    if (existing?.state === 'incoming') return this.accept(id);
+    const contact = await this.#o.contacts.put({
+      id,
+      name: existing?.name ?? '',
+      state: 'outgoing',
+      verified: false,
+      createdAt: this.#o.now(),
+      ...(note ? { note } : {}),
+      ...(invite ? { invite } : {}),
+    });
+    this.#o.onChange();
+    const session = this.#o.connections().session(id);
+    if (session && !session.closed) this.sendRequest(session, contact);
+    this.#o.connections().want(id);
+    return contact;
+  }
+
+  async accept(id: string): Promise<Contact> {
+    const contact = this.require(id);
+    if (contact.state === 'friend') return contact;
+    if (contact.state !== 'incoming') throw new FriendsChatError('bad-input', 'there is no request from this profile');
+    const connections = this.#o.connections();
+    const session = connections.session(id);
+    const accepted = await this.#o.contacts.update(id, {
+      state: 'friend',
+      ...(session ? { pinnedKey: toHex(session.peerStaticKey) } : {}),
+    });
+    this.#o.onFriend(accepted!);
+    this.#o.onChange();
+    const promoted = connections.promote(id);
+    if (promoted) this.greet(promoted);
+    else connections.want(id);
+    return accepted!;
+  }
+
+  async decline(id: string): Promise<void> {
+    const contact = this.require(id);
+    if (contact.state !== 'incoming') throw new FriendsChatError('bad-input', 'there is no request from this profile');
+    this.#o.send(this.#o.connections().session(id), FrameType.FriendDecline, {});
+    await this.#o.contacts.remove(id);
+    this.#o.connections().drop(id);
+    this.#o.onChange();
+  }
+
+  async remove(id: string): Promise<void> {
+    const contact = this.require(id);
+    if (contact.state === 'friend') await this.#o.onLost(id, 'removed');
+    await this.#o.contacts.remove(id);
+    this.#o.connections().drop(id);
+    this.#o.onChange();
+  }
+
+  async block(id: string): Promise<void> {
+    if (!isProfileId(String(id))) throw new FriendsChatError('bad-input', 'block needs a profile ID');
+    if (id === this.#o.me) throw new FriendsChatError('bad-input', 'that is your own profile');
+    const existing = this.#o.contacts.get(id);
+    if (existing?.state === 'friend') await this.#o.onLost(id, 'blocked');
+    await this.#o.contacts.put({ id, name: existing?.name ?? '', state: 'blocked', verified: false, createdAt: existing?.createdAt ?? this.#o.now() });
+    this.#o.connections().drop(id);
+    this.#o.onChange();
+  }
+
+  /** The user compared safety numbers: mark verified, and accept a changed key. */
+  async verify(id: string): Promise<Contact> {
+    const contact = this.require(id);
+    if (contact.state !== 'friend') throw new FriendsChatError('bad-input', 'only friends can be verified');
+    const next = await this.#o.contacts.update(id, {
+      verified: true,
+      ...(contact.changedKey ? { pinnedKey: contact.changedKey, changedKey: undefined } : {}),
+    });
+    this.#o.onChange();
+    return next!;
+  }
+
+  /** A contact, or a `bad-input` / `unknown-friend` error. */
+  require(id: string): Contact {
+    if (typeof id !== 'string' || !isProfileId(id)) throw new FriendsChatError('bad-input', 'expected a 64-hex profile ID');
+    const contact = this.#o.contacts.get(id);
+    if (!contact) throw new FriendsChatError('unknown-friend', 'no such friend');
+    return contact;
+  }
+
+  /** A friend that may be messaged now, or the reason it may not. */
+  requireSendable(id: string): Contact {
+    const contact = this.require(id);
+    if (contact.state === 'blocked') throw new FriendsChatError('blocked', 'this profile is blocked');
+    if (contact.state !== 'friend') throw new FriendsChatError('unknown-friend', 'you can only message friends');
+    if (contact.changedKey) throw new FriendsChatError('key-changed', 'this friend’s key changed: verify the safety number first');
+    return contact;
+  }
+
+  /**
+   * Decides about an authenticated session: a contact's (`accept`), a stranger's (only a
+   * request may follow) or none (`refuse`: blocked or declined). A friend's new key is
+   * noted and reported; sending to it pauses until the user verifies.
+   */
+  admit(session: SecureSession): 'accept' | 'stranger' | 'refuse' {
+    const { contacts } = this.#o;
+    const id = session.peer.profileId;
+    const contact = contacts.get(id);
+    if (session.inviteId) void this.#o.invites.consume(session.inviteId);
+    if (!contact || contact.state === 'declined') return contact ? 'refuse' : 'stranger';
+    if (contact.state === 'blocked') return 'refuse';
+    if (contact.state === 'incoming') return 'stranger';
+    const key = toHex(session.peerStaticKey);
+    if (contact.state === 'friend') {
+      if (!contact.pinnedKey) {
+        void contacts.update(id, { pinnedKey: key });
+      } else if (contact.pinnedKey !== key && contact.changedKey !== key) {
+        void contacts.update(id, { changedKey: key, verified: false });
+        this.#o.onWarning('key-changed', id, 'this friend’s key changed; sending is paused until you verify them');
+        this.#o.onChange();
+      }
+    }
+    if (session.peer.displayName && session.peer.displayName !== contact.name) {
+      void contacts.update(id, { name: session.peer.displayName });
+    }
+    return 'accept';
+  }
+
+  /** What a session starts with: our request, or (between friends) a yes and then sync. */
+  greet(session: SecureSession): void {
+    const contact = this.#o.contacts.get(session.peer.profileId);
+    if (contact?.state === 'outgoing') this.sendRequest(session, contact);
+    if (contact?.state === 'friend') {
+      this.#o.send(session, FrameType.FriendAccept, {});
+      this.#o.onFriendSession(session);
+    }
+  }
+
+  /** A request not yet answered is asked again on every beat (a lossy link may have lost it). */
+  onBeat(session: SecureSession): void {
+    const contact = this.#o.contacts.get(session.peer.profileId);
+    if (contact?.state === 'outgoing') this.sendRequest(session, contact);
+  }
+
+  sendRequest(session: SecureSession, contact: Contact): void {
+    this.#o.send(session, FrameType.FriendRequest, contact.note ? { note: contact.note } : {});
+  }
+
+  async #onRequest(session: SecureSession, note: string | undefined): Promise<void> {
+    const id = session.peer.profileId;
+    const contact = this.#o.contacts.get(id);
+    if (contact?.state === 'blocked' || contact?.state === 'declined' || contact?.state === 'incoming') return;
+    if (contact?.state === 'friend') {
+      this.#o.send(session, FrameType.FriendAccept, {});
+      return;
+    }
+    if (contact?.state === 'outgoing') {
+      // We both asked: that is a yes from both sides.
+      await this.#becomeFriends(session, contact);
+      this.#o.send(session, FrameType.FriendAccept, {});
+      return;
+    }
+    const request = await this.#o.contacts.put({
+      id,
+      name: session.peer.displayName,
+      state: 'incoming',
+      verified: false,
+      createdAt: this.#o.now(),
+      ...(note ? { note } : {}),
+      ...(session.inviteId ? { viaInvite: true } : {}),
+    });
+    this.#o.onFriendRequest(request);
+    this.#o.onChange();
+  }
+
+  async #onAccept(session: SecureSession): Promise<void> {
+    const contact = this.#o.contacts.get(session.peer.profileId);
+    if (contact?.state === 'outgoing') await this.#becomeFriends(session, contact);
+  }
+
+  async #onDecline(session: SecureSession): Promise<void> {
+    const id = session.peer.profileId;
+    if (this.#o.contacts.get(id)?.state !== 'outgoing') return;
+    await this.#o.contacts.update(id, { state: 'declined', invite: undefined });
+    this.#o.connections().drop(id);
+    this.#o.onChange();
+  }
+
+  async #becomeFriends(session: SecureSession, contact: Contact): Promise<void> {
+    const friend = await this.#o.contacts.update(contact.id, { state: 'friend', invite: undefined, pinnedKey: toHex(session.peerStaticKey) });
+    // A session that began as a stranger's (manual signaling, both adding at once) now counts.
+    this.#o.connections().promote(contact.id);
+    this.#o.onFriend(friend!);
+    this.#o.onChange();
+    this.#o.onFriendSession(session);
+  }
+}

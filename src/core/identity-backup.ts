@@ -1,0 +1,47 @@
+import { FriendsChatError } from '../errors.js';
+import { openBackup, sealBackup } from '../identity/backup.js';
+import { Identity } from '../identity/identity.js';
+import { Keyspace } from '../storage/keyspace.js';
+import type { Store } from '../storage/store.js';
+import { fromHex, fromUtf8, toHex, utf8 } from '../util/bytes.js';
+import type { Contact } from './contacts.js';
+import { isProfileId } from './invite.js';
+
+/** An encrypted text backup of the identity's keys and the contacts (with their pins). */
+export function exportIdentity(identity: Identity, contacts: Contact[], passphrase: string): Promise<string> {
+  const record = identity.toRecord();
+  const payload = { v: 1, sign: toHex(record.signSecret), dh: toHex(record.dhSecret), contacts };
+  return sealBackup(utf8(JSON.stringify(payload)), passphrase);
+}
+
+/**
+ * Checks a backup completely, then writes identity and contacts in one transaction.
+ * Returns the restored profile ID; the caller restarts the engine with it.
+ */
+export async function importIdentity(store: Store, backup: string, passphrase: string): Promise<string> {
+  const plaintext = await openBackup(backup, passphrase);
+  let parsed: { v?: unknown; sign?: unknown; dh?: unknown; contacts?: unknown };
+  try {
+    parsed = JSON.parse(fromUtf8(plaintext));
+  } catch {
+    throw new FriendsChatError('bad-backup', 'backup content is malformed');
+  }
+  if (parsed.v !== 1 || typeof parsed.sign !== 'string' || typeof parsed.dh !== 'string' || !Array.isArray(parsed.contacts)) {
+    throw new FriendsChatError('bad-backup', 'backup content is malformed');
+  }
+  let identity: Identity;
+  try {
+    identity = Identity.fromRecord({ v: 1, signSecret: fromHex(parsed.sign), dhSecret: fromHex(parsed.dh) });
+  } catch {
+    throw new FriendsChatError('bad-backup', 'backup keys are malformed');
+  }
+  const contacts = parsed.contacts.filter(
+    (c): c is Contact => typeof c === 'object' && c !== null && isProfileId((c as Contact).id) && typeof (c as Contact).state === 'string',
+  );
+  if (contacts.length !== parsed.contacts.length) throw new FriendsChatError('bad-backup', 'backup contacts are malformed');
+  await store.setMany([
+    [Keyspace.identity, identity.toRecord()],
+    [Keyspace.contacts, contacts],
+  ]);
+  return identity.profileId;
+}

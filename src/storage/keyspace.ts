@@ -1,0 +1,23 @@
+/**
+ * Every storage key name of a profile, built in one place, so that migrations and storage
+ * encryption have one module to look at (docs/architecture.md, "Stored records").
+ * Callers never write a key name as a literal.
+ */
+export const Keyspace = {
+  /** Which layout the store is in (absent: the first release's layout, see log/migrate-v1). */
+  schema: 'schema',
+  identity: 'identity',
+  contacts: 'contacts',
+  invites: 'invites',
+  /** One conversation log: `index`, `dir` and `page:<n>` records. */
+  log: (conversationId: string, part: 'index' | 'dir' | `page:${number}`): string => `log:${conversationId}:${part}`,
+  /** How far each side of a conversation has got (delivered, read). */
+  receipts: (conversationId: string): string => `receipts:${conversationId}`,
+  /** One file: its record, manifest, assembled bytes, or chunk number `part`. */
+  file: (messageId: string, part: 'meta' | 'manifest' | 'data' | number): string => `file:${messageId}:${part}`,
+  /** The files whose transfer is still open. */
+  openFiles: 'files:open',
+} as const;
+
+/** The layout version this release writes. */
+export const SCHEMA_VERSION = 2;
