@@ -1,5 +1,5 @@
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
-import type { SecurityWarningReason } from '../../events/security-warning-event.js';
+import type { SecurityWarningReason } from '../../model/index.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { SignalingEvents } from '../signaling-events.js';

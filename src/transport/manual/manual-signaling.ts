@@ -1,6 +1,6 @@
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../util/bytes.js';
-import type { SecurityWarningReason } from '../../events/security-warning-event.js';
+import type { SecurityWarningReason } from '../../model/index.js';
 import type { Channel } from '../channel.js';
 import { RtcChannel } from '../rtc-channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';

@@ -1,7 +1,7 @@
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import { Backoff } from '../../util/backoff.js';
-import type { SecurityWarningReason } from '../../events/security-warning-event.js';
+import type { SecurityWarningReason } from '../../model/index.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { peerjsChannel } from './peerjs-channel.js';
