@@ -19,7 +19,7 @@ const FRAGMENT_HEADER = 6;
 export const FRAGMENT_SIZE = 16 * 1024 - 1 - NONCE_BYTES - 16 - FRAGMENT_HEADER;
 /** Largest transport message we accept on the wire; checked before decrypting. */
 const MAX_WIRE = 16 * 1024;
-/** Rekey every 2^20 transport messages in each direction (DESIGN.md §5). */
+/** Rekey every 2^20 transport messages in each direction (docs/protocol.md, "Session"). */
 export const REKEY_INTERVAL = 2 ** 20;
 const INVITE_ID_LENGTH = 16;
 const AD = new Uint8Array(0);

@@ -15,8 +15,8 @@ export interface NoiseVector {
 }
 
 /**
- * The published Noise vectors (a verbatim copy of ../shared/vectors/noise/noise-xx.json,
- * kept in the repo so a clone without shared/ still runs its tests).
+ * The published Noise test vectors (test/vectors/noise-xx.json, copied verbatim from the
+ * published set so a clone runs its tests with nothing else).
  */
 export async function loadNoiseVectors(): Promise<NoiseVector[]> {
   const response = await fetch(new URL('../vectors/noise-xx.json', import.meta.url));
