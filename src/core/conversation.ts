@@ -15,6 +15,11 @@ export interface Receipts {
   read: number;
   /** Their entries I have read. */
   myRead: number;
+  /**
+   * The clock of my entry at `delivered`: the friend had seen everything up to it, so an
+   * entry of theirs arriving later with a lower clock is back-dated, or very late.
+   */
+  deliveredClock?: number;
 }
 
 export interface ConversationContext {
@@ -166,13 +171,15 @@ export class Conversation {
    */
   async accept(entries: Entry[]): Promise<{ stored: Entry[]; gap: boolean; refused: string[] }> {
     const log = await this.log();
-    const results = await log.appendMany(entries, this.#c.now());
+    const { deliveredClock } = await this.receipts();
+    const lateBelow = deliveredClock ?? 0;
+    const results = await log.appendMany(entries, this.#c.now(), { lateBelow });
     const stored: Entry[] = [];
     const refused: string[] = [];
     let gap = false;
     for (const [i, result] of results.entries()) {
       const entry = entries[i]!;
-      if (result === 'stored') stored.push(entry);
+      if (result === 'stored') stored.push(entry.clock < lateBelow ? { ...entry, late: true } : entry);
       else if (result === 'gap') {
         gap = true;
         if (entry.author !== this.me) this.early.hold(entry);
@@ -201,18 +208,21 @@ export class Conversation {
     const delivered = Math.min(mine, Math.max(receipts.delivered, receipt.delivered ?? 0));
     const read = Math.min(delivered, Math.max(receipts.read, receipt.read ?? 0));
     if (delivered === receipts.delivered && read === receipts.read) return { delivered: false, read: false };
+    // Loaded before the receipts change: a first load reads what is unconfirmed so far.
+    const outbox = delivered > receipts.delivered ? await this.outbox() : null;
     const before = { ...receipts };
     receipts.delivered = delivered;
     receipts.read = read;
-    await this.saveReceipts(receipts);
-    if (delivered > before.delivered) {
-      const outbox = await this.outbox();
+    let done: Entry[] = [];
+    if (outbox) {
       const confirmed = outbox.findIndex((e) => e.seq > delivered);
-      const done = outbox.splice(0, confirmed === -1 ? outbox.length : confirmed);
-      for (const entry of done) {
-        this.sent.delete(entry.id);
-        if (entry.seq > read) this.#c.onMessageStatus(this, entry.id, 'delivered');
-      }
+      done = outbox.splice(0, confirmed === -1 ? outbox.length : confirmed);
+      if (done.length) receipts.deliveredClock = Math.max(receipts.deliveredClock ?? 0, done.at(-1)!.clock);
+    }
+    await this.saveReceipts(receipts);
+    for (const entry of done) {
+      this.sent.delete(entry.id);
+      if (entry.seq > read) this.#c.onMessageStatus(this, entry.id, 'delivered');
     }
     if (read > before.read) {
       // Read receipts are rare (the friend opened the chat): a scan back to the last one is fine.

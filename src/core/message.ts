@@ -26,6 +26,7 @@ export function toMessage(
     expired: entry.body === undefined,
   };
   if (entry.expiresAt !== undefined) message.expiresAt = entry.expiresAt;
+  if (entry.late !== undefined) message.late = true;
   if (!incoming && status) message.status = status;
   if (entry.kind === 'file') {
     message.text = '';

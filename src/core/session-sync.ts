@@ -132,7 +132,8 @@ export class SessionSync implements DeliverySink {
         continue;
       }
       // Already held: a resend after a lost receipt. Skip before paying for a signature check.
-      if (shaped.entry.seq <= (log.head(shaped.entry.author)?.seq ?? 0)) continue;
+      // An old seq with an ID we do not know is checked: it may be a fork.
+      if (shaped.entry.seq <= (log.head(shaped.entry.author)?.seq ?? 0) && log.knows(shaped.entry.id)) continue;
       const verified = await verifyEntry(shaped.entry, conversation.id, this.#o.now(), { legacy: true });
       const refusal = 'error' in verified ? verified.error : this.#o.checkBody(verified.entry);
       if (refusal !== undefined) {
@@ -143,7 +144,10 @@ export class SessionSync implements DeliverySink {
     }
     // The whole batch is stored with one write.
     const { stored, gap, refused } = await conversation.accept(checked);
-    for (const reason of refused) this.#o.onWarning('bad-frame', peer, `refused an entry (${reason})`);
+    for (const reason of refused) {
+      if (reason === 'fork') this.#o.onWarning('fork', peer, 'this friend signed two different messages for the same place in their history; the second is refused and kept as evidence');
+      else if (reason !== 'skipped') this.#o.onWarning('bad-frame', peer, `refused an entry (${reason})`);
+    }
     for (const entry of stored) if (entry.author !== conversation.me) await this.#o.onStored(conversation, entry);
     if (stored.length) this.#o.onChange();
     const delivered = log.head(conversation.friendId)?.seq ?? 0;

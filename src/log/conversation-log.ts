@@ -40,7 +40,15 @@ interface Index {
   count: number;
 }
 
-export type AppendResult = 'stored' | 'duplicate' | 'gap' | 'fork' | 'bad-clock' | 'missing-dep';
+/**
+ * `fork`: the author signed a different entry at a seq we hold (evidence, see `forks`);
+ * `bad-clock`: the clock is not above the author's previous one and every dep's, or the
+ * timestamp goes back; `skipped`: not looked at, an earlier entry of the batch was refused.
+ */
+export type AppendResult = 'stored' | 'duplicate' | 'gap' | 'fork' | 'bad-clock' | 'missing-dep' | 'skipped';
+
+/** Forked entries kept as evidence, per conversation. */
+const MAX_EVIDENCE = 16;
 
 const keyOf = (e: SortKey): SortKey => ({ clock: e.clock, ts: e.ts, id: e.id });
 
@@ -61,6 +69,12 @@ export class ConversationLog {
   #queue: Promise<unknown> = Promise.resolve();
   /** Writes of the batch being appended: a page evicted from the cache is read from here first. */
   #pending: Map<string, unknown> | null = null;
+  /**
+   * Every entry's clock by ID, and each author's IDs by seq: built by one scan of all pages
+   * the first time a dep or an old seq is not among the recent IDs, then kept current. So
+   * a stream of entries with unknown deps costs one scan per run, not one per entry.
+   */
+  #full: { clocks: Map<string, number>; ids: Map<string, string[]> } | null = null;
 
   private constructor(store: Store, conversation: string, index: Index, dir: PageMeta[]) {
     this.#store = store;
@@ -81,6 +95,11 @@ export class ConversationLog {
 
   get count(): number {
     return this.#index.count;
+  }
+
+  /** Whether an entry ID is known without reading a page (a head, or seen recently). */
+  knows(id: string): boolean {
+    return this.#recent.has(id) || Object.values(this.#index.heads).some((h) => h.id === id);
   }
 
   head(author: string): Head | undefined {
@@ -106,15 +125,22 @@ export class ConversationLog {
 
   /**
    * Appends several entries in order and writes the pages and the index they touched once,
-   * in one `setMany` (a batch from a friend costs one write, not one per entry).
+   * in one `setMany` (a batch from a friend costs one write, not one per entry). An entry
+   * with a clock below `lateBelow` is marked as arrived late (see `Entry.late`).
    */
-  appendMany(entries: Entry[], now: number): Promise<AppendResult[]> {
+  appendMany(entries: Entry[], now: number, options: { lateBelow?: number } = {}): Promise<AppendResult[]> {
     return this.#serial(async () => {
       const writes = new Map<string, unknown>();
       this.#pending = writes;
       try {
         const results: AppendResult[] = [];
-        for (const entry of entries) results.push(await this.#appendOne(entry, now, writes));
+        let refused = false;
+        for (const entry of entries) {
+          // After the first refused entry the rest of the batch is not looked at.
+          const result: AppendResult = refused ? 'skipped' : await this.#appendOne(entry, now, writes, options.lateBelow ?? 0);
+          refused ||= result === 'fork' || result === 'bad-clock' || result === 'missing-dep';
+          results.push(result);
+        }
         if (writes.size) await this.#store.setMany([...writes]);
         return results;
       } finally {
@@ -123,18 +149,25 @@ export class ConversationLog {
     });
   }
 
-  async #appendOne(entry: Entry, now: number, writes: Map<string, unknown>): Promise<AppendResult> {
+  async #appendOne(entry: Entry, now: number, writes: Map<string, unknown>, lateBelow: number): Promise<AppendResult> {
     const head = this.#index.heads[entry.author];
     const have = head?.seq ?? 0;
-    if (entry.seq <= have) return 'duplicate';
-    if (entry.seq > have + 1) return 'gap';
-    if (entry.prev !== (head?.id ?? '')) return 'fork';
-    if (head && entry.clock <= head.clock) return 'bad-clock';
-    for (const dep of entry.deps) {
-      const known = this.#recent.has(dep) || Object.values(this.#index.heads).some((h) => h.id === dep) || (await this.#findClock(dep)) !== null;
-      if (!known) return 'missing-dep';
+    if (entry.seq <= have) {
+      if (this.#recent.has(entry.id) || entry.id === head?.id) return 'duplicate';
+      return (await this.#idAt(entry.author, entry.seq)) === entry.id ? 'duplicate' : this.#fork(entry, writes);
     }
-    const stored: Entry = isExpired(entry, now) ? withoutBody(entry) : entry;
+    if (entry.seq > have + 1) return 'gap';
+    if (entry.prev !== (head?.id ?? '')) return this.#fork(entry, writes);
+    if (head && (entry.clock <= head.clock || entry.ts < (head.ts ?? 0))) return 'bad-clock';
+    for (const dep of entry.deps) {
+      const clock = await this.#clockOf(dep);
+      if (clock === undefined) return 'missing-dep';
+      if (clock >= entry.clock) return 'bad-clock';
+    }
+    let stored: Entry = isExpired(entry, now) ? withoutBody(entry) : entry;
+    // It sorts before entries its author had already confirmed holding: marked, so nobody can
+    // slip a message into old history unnoticed.
+    if (entry.clock < lateBelow) stored = { ...stored, late: true };
     await this.#insert(stored, writes);
     return 'stored';
   }
@@ -210,13 +243,45 @@ export class ConversationLog {
     return times.length ? Math.min(...times) : undefined;
   }
 
-  async #findClock(id: string): Promise<number | null> {
-    for (let p = this.#dir.length - 1; p >= 0; p--) {
-      const page = await this.#page(this.#dir[p]!.n);
-      const found = page.find((e) => e.id === id);
-      if (found) return found.clock;
+  /** Entries that forked their author's history (signed twice for one seq), kept as evidence. */
+  async forks(): Promise<Entry[]> {
+    return (await this.#store.get<Entry[]>(Keyspace.log(this.conversation, 'forks'))) ?? [];
+  }
+
+  async #fork(entry: Entry, writes: Map<string, unknown>): Promise<'fork'> {
+    const key = Keyspace.log(this.conversation, 'forks');
+    const evidence = ((writes.get(key) as Entry[] | undefined) ?? (await this.forks())).filter((e) => e.id !== entry.id);
+    writes.set(key, [...evidence, entry].slice(-MAX_EVIDENCE));
+    return 'fork';
+  }
+
+  async #clockOf(id: string): Promise<number | undefined> {
+    const recent = this.#recent.get(id);
+    if (recent !== undefined) return recent;
+    for (const head of Object.values(this.#index.heads)) if (head.id === id) return head.clock;
+    return (await this.#fullIndex()).clocks.get(id);
+  }
+
+  async #idAt(author: string, seq: number): Promise<string | undefined> {
+    return (await this.#fullIndex()).ids.get(author)?.[seq - 1];
+  }
+
+  async #fullIndex(): Promise<NonNullable<ConversationLog['full']>> {
+    if (!this.#full) {
+      const full = { clocks: new Map<string, number>(), ids: new Map<string, string[]>() };
+      for (const meta of this.#dir) {
+        const key = Keyspace.log(this.conversation, `page:${meta.n}`);
+        const page = this.#pages.get(meta.n) ?? (this.#pending?.get(key) as Entry[] | undefined) ?? (await this.#store.get<Entry[]>(key)) ?? [];
+        for (const entry of page) addToFull(full, entry);
+      }
+      this.#full = full;
     }
-    return null;
+    return this.#full;
+  }
+
+  /** For tests: whether the one-time scan of all pages has happened. */
+  get full(): { clocks: Map<string, number>; ids: Map<string, string[]> } | null {
+    return this.#full;
   }
 
   async #insert(entry: Entry, writes: Map<string, unknown>): Promise<void> {
@@ -262,6 +327,7 @@ export class ConversationLog {
     }
     index.heads[entry.author] = { seq: entry.seq, id: entry.id, clock: entry.clock, ts: entry.ts };
     this.#remember(entry);
+    if (this.#full) addToFull(this.#full, entry);
     index.maxClock = Math.max(index.maxClock, entry.clock);
     index.count++;
     if (entry.expiresAt !== undefined && entry.body !== undefined) index.expiring[entry.id] = entry.expiresAt;
@@ -298,6 +364,13 @@ export class ConversationLog {
     this.#queue = next;
     return next;
   }
+}
+
+function addToFull(full: { clocks: Map<string, number>; ids: Map<string, string[]> }, entry: Entry): void {
+  full.clocks.set(entry.id, entry.clock);
+  let ids = full.ids.get(entry.author);
+  if (!ids) full.ids.set(entry.author, (ids = []));
+  ids[entry.seq - 1] = entry.id;
 }
 
 function withoutBody(entry: Entry): Entry {

@@ -37,9 +37,16 @@ export interface Entry {
   sig: string;
   /** Absent once the entry has expired. */
   body?: string;
+  /**
+   * Local only, never signed or sent: a friend's entry that arrived after the friend had
+   * confirmed holding later entries of ours, yet sorts before them. It keeps its causal place
+   * (every device shows the same order) and is marked "arrived later", so nothing slips into
+   * old history unnoticed.
+   */
+  late?: true;
 }
 
-export type EntryHeader = Omit<Entry, 'id' | 'sig' | 'body'>;
+export type EntryHeader = Omit<Entry, 'id' | 'sig' | 'body' | 'late'>;
 
 /**
  * Canonical encoding of the header: fixed field order, JSON for each value. Format 2
@@ -119,7 +126,7 @@ export async function verifyEntry(
   now: number,
   options: { legacy: boolean } = { legacy: false },
 ): Promise<{ entry: Entry } | { error: string }> {
-  const { id, sig, body, ...header } = entry;
+  const { id, sig, body, late: _late, ...header } = entry;
   if (entry.v === 1 && !options.legacy) return { error: 'format 1 entries are not accepted here' };
   const digest = sha256(canonicalHeader(header, conversationId));
   if (toHex(digest) !== id) return { error: 'id does not match the header' };

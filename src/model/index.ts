@@ -6,7 +6,8 @@
 
 export type Presence = 'online' | 'offline' | 'connecting';
 
-export type SecurityWarningReason = 'handshake-failed' | 'key-changed' | 'bad-frame' | 'flood' | 'replayed-offer';
+/** `fork`: a friend signed two different entries for one place in their history (kept as evidence). */
+export type SecurityWarningReason = 'handshake-failed' | 'key-changed' | 'bad-frame' | 'flood' | 'replayed-offer' | 'fork';
 
 export type ContactState = 'incoming' | 'outgoing' | 'friend' | 'declined' | 'blocked';
 
@@ -50,6 +51,12 @@ export interface ChatMessage {
   expired: boolean;
   /** For own messages only. */
   status?: MessageStatus;
+  /**
+   * A friend's message that arrived after messages of yours they had already confirmed, yet
+   * sorts before them: it keeps its place (the same on every device) and is marked "arrived
+   * later", so nothing slips into old history unnoticed.
+   */
+  late?: boolean;
   /** For `kind: 'file'`: what the manifest says, and where the transfer stands. */
   file?: FileInfo;
 }

@@ -9,8 +9,8 @@ export const Keyspace = {
   identity: 'identity',
   contacts: 'contacts',
   invites: 'invites',
-  /** One conversation log: `index`, `dir` and `page:<n>` records. */
-  log: (conversationId: string, part: 'index' | 'dir' | `page:${number}`): string => `log:${conversationId}:${part}`,
+  /** One conversation log: `index`, `dir`, `page:<n>` records, and `forks` (evidence). */
+  log: (conversationId: string, part: 'index' | 'dir' | 'forks' | `page:${number}`): string => `log:${conversationId}:${part}`,
   /** How far each side of a conversation has got (delivered, read). */
   receipts: (conversationId: string): string => `receipts:${conversationId}`,
   /** One file: its record, manifest, assembled bytes, or chunk number `part`. */
