@@ -95,7 +95,7 @@ export class ChatEngine {
     });
     this.#files = new FileTransfers({
       store: options.store,
-      session: (id) => this.#connections.session(id),
+      session: (id) => this.#liveSession(id),
       conversationOf: (id) => this.conversationOf(id),
       maxFileSize: options.maxFileSize ?? (() => DEFAULT_MAX_FILE_SIZE),
       onProgress: options.onFileProgress,
@@ -122,7 +122,7 @@ export class ChatEngine {
         const conversation = this.#conversations.direct(session.peer.profileId);
         return conversation.id === id ? conversation : undefined;
       },
-      session: (peer) => (this.contacts.isFriend(peer) ? this.#connections.session(peer) : undefined),
+      session: (peer) => this.#liveSession(peer),
       send,
       receiptsOn: () => options.privacy().receipts,
       now,
@@ -343,13 +343,13 @@ export class ChatEngine {
     const conversation = this.#conversations.direct(friendId);
     const read = await conversation.markRead();
     if (read === null) return;
-    if (this.#o.privacy().receipts) this.#trySend(this.#connections.session(friendId), FrameType.Receipt, { c: conversation.id, read });
+    if (this.#o.privacy().receipts) this.#trySend(this.#liveSession(friendId), FrameType.Receipt, { c: conversation.id, read });
     this.#o.onChange();
   }
 
   setTyping(friendId: string, typing: boolean): void {
     if (!this.#o.privacy().typing || !this.contacts.isFriend(friendId)) return;
-    this.#trySend(this.#connections.session(friendId), FrameType.Typing, { c: this.conversationOf(friendId), on: !!typing });
+    this.#trySend(this.#liveSession(friendId), FrameType.Typing, { c: this.conversationOf(friendId), on: !!typing });
   }
 
   exportIdentity(passphrase: string): Promise<string> {
@@ -414,7 +414,7 @@ export class ChatEngine {
   async #onBeat(session: SecureSession): Promise<void> {
     this.#friendship.onBeat(session);
     const id = session.peer.profileId;
-    if (!this.contacts.isFriend(id)) return;
+    if (!this.contacts.isFriend(id) || this.#friendship.quarantined(session)) return;
     await this.#files.onBeat(session);
     await this.#sync.onBeat(session, this.#conversations.direct(id));
   }
@@ -441,6 +441,12 @@ export class ChatEngine {
   async #toMessage(conversation: Conversation, entry: Entry, status?: MessageStatus): Promise<ChatMessage> {
     const progress = entry.kind === 'file' ? await this.#files.progress(entry.id) : undefined;
     return toMessage(entry, conversation.id, conversation.friendId, this.identity.profileId, status, progress);
+  }
+
+  /** A friend's session that may carry the conversation: live, and with the pinned key. */
+  #liveSession(peer: string): SecureSession | undefined {
+    const session = this.contacts.isFriend(peer) ? this.#connections.session(peer) : undefined;
+    return session && !session.closed && !this.#friendship.quarantined(session) ? session : undefined;
   }
 
   #trySend(session: SecureSession | undefined, type: number, value: unknown): boolean {

@@ -45,11 +45,21 @@ export class Friendship {
       .on(FrameType.FriendDecline, emptyFrame, (session) => this.#onDecline(session), { audience: 'asked' });
   }
 
-  /** Where a session's peer stands, read per frame (a request may be answered mid-session). */
+  /**
+   * Where a session's peer stands, read per frame (a request may be answered mid-session).
+   * A friend whose session key is not the pinned one is held like a stranger until the user
+   * verifies them: nothing of the conversation flows either way.
+   */
   standing(session: SecureSession): Standing {
     const contact = this.#o.contacts.get(session.peer.profileId);
-    if (contact?.state === 'friend') return 'friend';
+    if (contact?.state === 'friend') return this.quarantined(session) ? 'stranger' : 'friend';
     return contact?.state === 'outgoing' ? 'asked' : 'stranger';
+  }
+
+  /** A friend's session whose key differs from the pinned one (a key change not yet verified). */
+  quarantined(session: SecureSession): boolean {
+    const pinned = this.#o.contacts.get(session.peer.profileId)?.pinnedKey;
+    return pinned !== undefined && pinned !== toHex(session.peerStaticKey);
   }
 
   async add(inviteOrProfileId: string, note?: string): Promise<Contact> {
@@ -140,6 +150,9 @@ export class Friendship {
       ...(contact.changedKey ? { pinnedKey: contact.changedKey, changedKey: undefined } : {}),
     });
     this.#o.onChange();
+    // A session held back by the key change may now sync.
+    const session = this.#o.connections().session(id);
+    if (contact.changedKey && session && !session.closed) this.greet(session);
     return next!;
   }
 
@@ -193,7 +206,7 @@ export class Friendship {
   greet(session: SecureSession): void {
     const contact = this.#o.contacts.get(session.peer.profileId);
     if (contact?.state === 'outgoing') this.sendRequest(session, contact);
-    if (contact?.state === 'friend') {
+    if (contact?.state === 'friend' && !this.quarantined(session)) {
       this.#o.send(session, FrameType.FriendAccept, {});
       this.#o.onFriendSession(session);
     }
