@@ -16,7 +16,7 @@ const STORAGE_SHARE = 0.8;
 export type StorageEstimator = () => Promise<{ usage?: number; quota?: number } | undefined>;
 
 /** The browser's own estimate; undefined where the API is missing (the quotas still hold). */
-export const browserEstimate: StorageEstimator = async () => (typeof navigator !== 'undefined' && navigator.storage?.estimate ? navigator.storage.estimate() : undefined);
+export const browserEstimate: StorageEstimator = async () => navigator.storage?.estimate?.();
 
 /** Why a file of `size` bytes cannot be kept, or undefined when it can. */
 export async function quotaRefusal(size: number, used: { friend: number; total: number }, quota: FileQuota, estimate: StorageEstimator): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { sha256Async, sha256Stream } from '../crypto/index.js';
+import { sha256Stream } from '../crypto/index.js';
 import type { FileDirection, FileState } from '../model/index.js';
 import type { Store } from '../storage/store.js';
 import { toHex } from '../util/bytes.js';
@@ -27,8 +27,7 @@ export interface FileRecord {
   media?: { kind: MediaKind; type: string } | null;
 }
 
-/** The assembled file is hashed in one go up to this size, else read and hashed in slices. */
-const HASH_WHOLE_UP_TO = 16 * 1024 * 1024;
+/** The assembled file is read and hashed this much at a time. */
 const HASH_SLICE = 4 * 1024 * 1024;
 
 /**
@@ -181,12 +180,8 @@ export class FileStore {
   }
 }
 
-/**
- * SHA-256 of a Blob, hex. Small ones in one go through WebCrypto; larger ones slice by
- * slice, so no buffer of the file's size is ever held.
- */
+/** SHA-256 of a Blob, hex, read slice by slice: no buffer of the file's size is ever held. */
 export async function sha256OfBlob(blob: Blob): Promise<string> {
-  if (blob.size <= HASH_WHOLE_UP_TO) return toHex(await sha256Async(new Uint8Array(await blob.arrayBuffer())));
   const whole = sha256Stream();
   for (let at = 0; at < blob.size; at += HASH_SLICE) whole.update(new Uint8Array(await blob.slice(at, at + HASH_SLICE).arrayBuffer()));
   return toHex(whole.digest());
