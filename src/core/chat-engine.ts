@@ -14,8 +14,8 @@ import { Contacts, type Contact } from './contacts.js';
 import type { Conversation, OwnEntry } from './conversation.js';
 import { Conversations } from './conversations.js';
 import { deliver, type DeliverySink } from './delivery.js';
-import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, parseManifest } from './file-manifest.js';
-import { FileTransfers, type FileProgress, type StoredFile } from './files.js';
+import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, parseManifest } from '../files/manifest.js';
+import { FileTransfers, type FileProgress, type StoredFile } from '../files/file-transfers.js';
 import { FrameRouter } from './frame-router.js';
 import { typingFrame } from './frames.js';
 import { Friendship } from './friendship.js';
@@ -46,6 +46,8 @@ export interface ChatEngineOptions extends ChatEngineEvents {
   privacy: () => { typing: boolean; receipts: boolean };
   /** The largest file sent or accepted (default 1 GiB). */
   maxFileSize?: () => number;
+  /** Friends' files up to this size are fetched at once; larger ones wait for `download` (default 16 MiB). */
+  autoDownloadLimit?: () => number;
   /** Wall-clock time (entry timestamps, expiry). */
   now?: () => number;
   /** Monotonic time for rate limits (tests drive it). */
@@ -98,6 +100,7 @@ export class ChatEngine {
       session: (id) => this.#liveSession(id),
       conversationOf: (id) => this.conversationOf(id),
       maxFileSize: options.maxFileSize ?? (() => DEFAULT_MAX_FILE_SIZE),
+      ...(options.autoDownloadLimit ? { autoDownloadLimit: options.autoDownloadLimit } : {}),
       onProgress: options.onFileProgress,
       onError: options.onError,
       onWarning: (peer, detail) => options.onWarning('bad-frame', peer, detail),
@@ -308,6 +311,15 @@ export class ChatEngine {
     const progress = await this.#files.progress(messageId);
     if (!progress || progress.friendId !== friendId) throw new FriendsChatError('bad-input', 'no such file in this conversation');
     await this.#files.cancel(messageId);
+  }
+
+  /** Fetches a friend's file that waits for the user (larger than the auto-download limit). */
+  async downloadFile(friendId: string, messageId: string): Promise<void> {
+    this.#friendship.require(friendId);
+    requireMessageId(messageId);
+    const progress = await this.#files.progress(messageId);
+    if (!progress || progress.friendId !== friendId || progress.direction !== 'receive') throw new FriendsChatError('bad-input', 'no such file from this friend');
+    await this.#files.download(messageId);
   }
 
   /** A file that is completely here (sent, or received and verified), or undefined. */

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { formatBytes, type MediaKind } from '../core/file-manifest.js';
-import type { StoredFile } from '../core/files.js';
+import { formatBytes, type MediaKind } from '../files/manifest.js';
+import type { StoredFile } from '../files/file-transfers.js';
 import type { ChatMessage } from '../core/message.js';
 import type { Translation } from '../i18n/index.js';
 import { sharedStyles } from './shared.styles.js';

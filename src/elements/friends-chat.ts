@@ -1,8 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { DEFAULT_ICE_SERVERS, DEFAULT_SIGNALING, parseIceServers, parseSignalingUrl } from '../config/signaling-url.js';
 import { ChatEngine } from '../core/chat-engine.js';
-import { DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE } from '../core/file-manifest.js';
-import type { FileProgress } from '../core/files.js';
+import { DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE } from '../files/manifest.js';
+import type { FileProgress } from '../files/file-transfers.js';
 import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
 import { toFriendInfo, type FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage, MessageStatus } from '../core/message.js';

@@ -31,7 +31,8 @@ describe('files between two widgets through a local PeerJS server', function () 
 
   it('sends 64 MiB intact with progress on both sides, and a text sent meanwhile arrives first', async () => {
     const alice = await mountWidget();
-    const bob = await mountWidget();
+    // Above the default auto-download limit (16 MiB): Bob fetches files this large without a click.
+    const bob = await mountWidget({ 'auto-download-limit': String(64 * 1024 * 1024) });
     await makeFriends(alice, bob);
     const size = 64 * 1024 * 1024;
     const data = noise(size, 64);
@@ -66,7 +67,8 @@ describe('files between two widgets through a local PeerJS server', function () 
   it('resumes after the receiver closes mid-transfer, keeping what it had', async () => {
     const alice = await mountWidget();
     const bobProfile = uniqueProfile('bob');
-    let bob = await mountWidget({ profile: bobProfile });
+    const bigFiles = { 'auto-download-limit': String(64 * 1024 * 1024) };
+    let bob = await mountWidget({ profile: bobProfile, ...bigFiles });
     await makeFriends(alice, bob);
     const size = 24 * 1024 * 1024;
     const data = noise(size, 24);
@@ -74,7 +76,7 @@ describe('files between two widgets through a local PeerJS server', function () 
     await waitUntil(() => (progressOf(bob, sent.id).at(-1)?.bytes ?? 0) >= size / 2, 'half has arrived', 120000);
     const had = progressOf(bob, sent.id).at(-1)!.bytes;
     bob.el.remove();
-    bob = await mountWidget({ profile: bobProfile });
+    bob = await mountWidget({ profile: bobProfile, ...bigFiles });
     await waitUntil(() => stateOf(bob, sent.id) === 'done', 'the transfer finishes after the reload', 120000);
     // The first progress after the reload starts from what was kept, not from zero.
     const first = progressOf(bob, sent.id)[0]!;

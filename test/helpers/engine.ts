@@ -1,6 +1,6 @@
 import { ChatEngine, type ChatEngineOptions } from '../../src/core/chat-engine.js';
 import type { Contact } from '../../src/core/contacts.js';
-import type { FileProgress } from '../../src/core/files.js';
+import type { FileProgress } from '../../src/files/file-transfers.js';
 import type { ChatMessage, MessageStatus } from '../../src/core/message.js';
 import type { FriendsChatError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { buildManifest } from '../../src/core/file-manifest.js';
-import { encodePiece as piece } from '../../src/core/files.js';
+import { buildManifest } from '../../src/files/manifest.js';
+import { encodePiece as piece } from '../../src/files/file-transfers.js';
 import { directConversationId } from '../../src/log/conversation-id.js';
 import { createEntry } from '../../src/log/entry.js';
 import { rendezvousId } from '../../src/identity/identity.js';

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { safeFileName } from '../../src/core/file-manifest.js';
+import { safeFileName } from '../../src/files/manifest.js';
 import { waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget } from '../helpers/widgets.js';
 

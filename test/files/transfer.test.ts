@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { buildManifest, chunkSizeFor, parseManifest, safeFileName, sniffMedia } from '../../src/core/file-manifest.js';
+import { buildManifest, chunkSizeFor, parseManifest, safeFileName, sniffMedia } from '../../src/files/manifest.js';
 import { sha256 } from '../../src/crypto/index.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
