@@ -35,6 +35,8 @@ export interface ChatEngineEvents {
   onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
   onTyping(friendId: string, typing: boolean): void;
   onFileProgress(progress: FileProgress): void;
+  /** Messages lost their text and files at their expiry time: anything shown of them must go. */
+  onExpired?(friendId: string, messageIds: string[]): void;
   /** Something the UI shows changed (contacts, expiry, unread counts). */
   onChange(): void;
 }
@@ -93,7 +95,7 @@ export class ChatEngine {
       identity,
       now,
       onMessageStatus: (c, id, status, reason) => options.onMessageStatus(c.friendId, id, status, reason),
-      onExpired: () => options.onChange(),
+      onExpired: (c, ids) => void this.#onExpired(c, ids),
     });
     this.#files = new FileTransfers({
       store: options.store,
@@ -273,10 +275,7 @@ export class ChatEngine {
   async sendMessage(friendId: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
     if (typeof text !== 'string' || text.trim() === '') throw new FriendsChatError('empty-message', 'the message is empty');
     if (utf8(text).length > MAX_TEXT_BYTES) throw new FriendsChatError('message-too-large', 'the message is longer than 64 KiB');
-    const { expiresIn } = options ?? {};
-    if (expiresIn !== undefined && (!Number.isFinite(expiresIn) || expiresIn < 1000 || expiresIn > 365 * 86400000)) {
-      throw new FriendsChatError('bad-input', 'expiresIn must be between 1 second and 1 year, in ms');
-    }
+    const expiresIn = checkExpiresIn(options?.expiresIn);
     this.#friendship.requireSendable(friendId);
     return this.#appendOwn(friendId, { kind: 'text', body: text, ...(expiresIn !== undefined ? { expiresIn } : {}) });
   }
@@ -285,8 +284,9 @@ export class ChatEngine {
    * Sends a file: its manifest (name, size, type, SHA-256 of the whole and of every chunk)
    * goes through the log like a message; the friend then fetches the chunks.
    */
-  async sendFile(friendId: string, blob: Blob, name?: string): Promise<ChatMessage> {
+  async sendFile(friendId: string, blob: Blob, name?: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
     if (!(blob instanceof Blob)) throw new FriendsChatError('bad-input', 'sendFile needs a Blob or File');
+    const expiresIn = checkExpiresIn(options?.expiresIn);
     this.#friendship.requireSendable(friendId);
     checkFileSize(blob.size, this.#o.maxFileSize?.() ?? DEFAULT_MAX_FILE_SIZE);
     const fileName = name ?? (blob instanceof File ? blob.name : '');
@@ -299,6 +299,7 @@ export class ChatEngine {
     return this.#appendOwn(friendId, {
       kind: 'file',
       body: encodeManifest(manifest),
+      ...(expiresIn !== undefined ? { expiresIn } : {}),
       before: (entry) => this.#files.addOutgoing(friendId, entry.id, blob, manifest),
       undo: (entry) => this.#files.dropOutgoing(entry.id),
     });
@@ -373,9 +374,8 @@ export class ChatEngine {
   async #start(): Promise<void> {
     const { signaling, onError, onSignalingState } = this.#o;
     this.#unsubscribe.push(signaling.onError(onError), signaling.onState(onSignalingState), signaling.onWarning(this.#o.onWarning));
-    for (const contact of this.contacts.all()) {
-      if (contact.state === 'friend') await this.#conversations.direct(contact.id).expire();
-    }
+    // Every log is expired at start (later ones on a timer); logs of removed contacts are gone.
+    for (const contact of this.contacts.all()) await this.#conversations.direct(contact.id).expire();
     try {
       signaling.start(this.identity.rendezvousId);
     } catch (error) {
@@ -443,11 +443,23 @@ export class ChatEngine {
     this.#o.onMessage(await this.#toMessage(conversation, entry));
   }
 
-  /** The friend is gone: pending messages fail, and the conversation's state is freed. */
+  /**
+   * The friend is gone (removed or blocked): pending messages fail, then the conversation's
+   * log, receipts and files are deleted and its state in memory is freed.
+   */
   async #forget(friendId: string, reason: 'removed' | 'blocked'): Promise<void> {
     const conversation = this.#conversations.direct(friendId);
     await conversation.failPending(reason);
+    const files = await conversation.destroy();
+    for (const id of files) await this.#files.forget(id, reason);
     this.#conversations.forget(conversation.id);
+  }
+
+  /** Expired messages: their files go too, and the page is told so it can patch what it shows. */
+  async #onExpired(conversation: Conversation, ids: string[]): Promise<void> {
+    for (const id of ids) await this.#files.forget(id, 'expired').catch((error) => this.#o.onError(toFriendsChatError(error, 'storage-failed')));
+    this.#o.onExpired?.(conversation.friendId, ids);
+    this.#o.onChange();
   }
 
   async #toMessage(conversation: Conversation, entry: Entry, status?: MessageStatus): Promise<ChatMessage> {
@@ -482,6 +494,15 @@ function checkFileBody(entry: Entry): string | undefined {
   } catch (error) {
     return error instanceof Error ? error.message : 'bad manifest';
   }
+}
+
+/** A self-destruct delay: 1 second to 1 year, in ms. */
+function checkExpiresIn(expiresIn: unknown): number | undefined {
+  if (expiresIn === undefined) return undefined;
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 1000 || expiresIn > 365 * 86400000) {
+    throw new FriendsChatError('bad-input', 'expiresIn must be between 1 second and 1 year, in ms');
+  }
+  return expiresIn;
 }
 
 function requireMessageId(id: unknown): void {

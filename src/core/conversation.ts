@@ -256,6 +256,17 @@ export class Conversation {
     for (const entry of await this.outbox()) this.#c.onMessageStatus(this, entry.id, 'failed', reason);
   }
 
+  /**
+   * Deletes the conversation's log and receipts from the store; returns the IDs of its file
+   * entries so their bytes can be deleted too.
+   */
+  async destroy(): Promise<string[]> {
+    this.stop();
+    const files = await (await this.log()).clear();
+    await this.#c.store.del(Keyspace.receipts(this.id));
+    return files;
+  }
+
   serial<T>(run: () => Promise<T>): Promise<T> {
     const next = this.#queue.catch(() => {}).then(run);
     this.#queue = next;

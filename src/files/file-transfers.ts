@@ -3,7 +3,7 @@ import type { FileProgress } from '../model/index.js';
 import { decodeJsonBody, FrameType } from '../session/frame.js';
 import type { SecureSession } from '../session/secure-session.js';
 import type { FileContext, FileTransfersOptions } from './context.js';
-import { sniffMedia, type FileManifest, type MediaKind } from './manifest.js';
+import { chunkCount, sniffMedia, type FileManifest, type MediaKind } from './manifest.js';
 import { FileReceiver } from './receiver.js';
 import { FileSender } from './sender.js';
 import { FileStore, type FileRecord } from './store.js';
@@ -135,6 +135,24 @@ export class FileTransfers {
     const record = await this.#store.record(id);
     if (!record) return undefined;
     return this.#progressOf(id, record, this.#receiver.storedBytes(id, record));
+  }
+
+  /**
+   * Destroys a file on this side (its message expired, or its friend was removed): a running
+   * transfer stops, the friend is told, and no record, chunk or byte of it stays stored.
+   */
+  async forget(id: string, reason: string): Promise<void> {
+    const record = await this.#store.record(id);
+    if (!record) return;
+    const manifest = record.direction === 'receive' ? await this.#store.manifest(id) : undefined;
+    if (!isEnded(record)) {
+      await this.#end(id, record, 'cancelled', reason);
+      this.#o.send(this.#o.session(record.friendId), FrameType.FileCancel, { file: id, reason });
+    } else if (record.counted) {
+      // A finished file still counts against its friend's quota until it is gone.
+      await this.#store.addUsage(record.friendId, -record.total);
+    }
+    await this.#store.forget(id, manifest ? chunkCount(manifest) : 0);
   }
 
   /** The file's bytes when they are all here, with the media kind they were sniffed as. */

@@ -2,7 +2,7 @@ import { sha256Stream } from '../crypto/index.js';
 import type { FileDirection, FileState } from '../model/index.js';
 import type { Store } from '../storage/store.js';
 import { toHex } from '../util/bytes.js';
-import { FILE_USAGE_KEY, fileChunkKey, fileDataKey, fileManifestKey, fileMetaKey, OPEN_FILES_KEY } from './file-keys.js';
+import { Keyspace } from '../storage/keyspace.js';
 import { chunkCount, chunkLength, type FileManifest, type MediaKind } from './manifest.js';
 
 /** What is kept per file (`file:<id>:meta`); the bytes live in `file:<id>:data` or in chunks. */
@@ -31,7 +31,7 @@ export interface FileRecord {
 const HASH_SLICE = 4 * 1024 * 1024;
 
 /**
- * The storage layout of files (key names in `file-keys.ts`): a record per file, the whole
+ * The storage layout of files (key names in `storage/keyspace.ts`): a record per file, the whole
  * file as one Blob once it is here, and while it arrives its manifest and each verified
  * chunk as a Blob of its own, so the bytes live in IndexedDB, not in memory.
  */
@@ -46,11 +46,11 @@ export class FileStore {
 
   constructor(store: Store) {
     this.#store = store;
-    this.#open = store.get<string[]>(OPEN_FILES_KEY).then(
+    this.#open = store.get<string[]>(Keyspace.openFiles).then(
       (ids) => new Set(ids ?? []),
       () => new Set<string>(),
     );
-    this.#usage = store.get<Record<string, number>>(FILE_USAGE_KEY).then(
+    this.#usage = store.get<Record<string, number>>(Keyspace.fileUsage).then(
       (usage) => ({ ...usage }),
       () => ({}),
     );
@@ -59,7 +59,7 @@ export class FileStore {
   record(id: string): Promise<FileRecord | undefined> {
     let record = this.#records.get(id);
     if (!record) {
-      record = this.#store.get<FileRecord>(fileMetaKey(id));
+      record = this.#store.get<FileRecord>(Keyspace.file(id, 'meta'));
       this.#records.set(id, record);
       record.then(
         (r) => r === undefined && this.#records.delete(id),
@@ -70,14 +70,14 @@ export class FileStore {
   }
 
   saveRecord(id: string, record: FileRecord): Promise<void> {
-    return this.#store.set(fileMetaKey(id), record);
+    return this.#store.set(Keyspace.file(id, 'meta'), record);
   }
 
   /** Keeps an own file's bytes and record together. */
   async addOutgoing(id: string, blob: Blob, record: FileRecord): Promise<void> {
     await this.#store.setMany([
-      [fileDataKey(id), blob],
-      [fileMetaKey(id), record],
+      [Keyspace.file(id, 'data'), blob],
+      [Keyspace.file(id, 'meta'), record],
     ]);
     this.#records.set(id, Promise.resolve(record));
     this.#blobs.set(id, blob);
@@ -86,20 +86,20 @@ export class FileStore {
   async dropOutgoing(id: string): Promise<void> {
     this.#records.delete(id);
     this.#blobs.delete(id);
-    await Promise.allSettled([this.#store.delMany([fileDataKey(id), fileMetaKey(id)]), this.markOpen(id, false)]);
+    await Promise.allSettled([this.#store.delMany([Keyspace.file(id, 'data'), Keyspace.file(id, 'meta')]), this.markOpen(id, false)]);
   }
 
   /** Keeps a friend's manifest (until the file is whole) and the new record. */
   async addIncoming(id: string, manifest: FileManifest, record: FileRecord): Promise<void> {
     await this.#store.setMany([
-      [fileManifestKey(id), manifest],
-      [fileMetaKey(id), record],
+      [Keyspace.file(id, 'manifest'), manifest],
+      [Keyspace.file(id, 'meta'), record],
     ]);
     this.#records.set(id, Promise.resolve(record));
   }
 
   manifest(id: string): Promise<FileManifest | undefined> {
-    return this.#store.get<FileManifest>(fileManifestKey(id));
+    return this.#store.get<FileManifest>(Keyspace.file(id, 'manifest'));
   }
 
   async openIds(): Promise<string[]> {
@@ -111,13 +111,13 @@ export class FileStore {
     if (set.has(id) === open) return;
     if (open) set.add(id);
     else set.delete(id);
-    await this.#store.set(OPEN_FILES_KEY, [...set]);
+    await this.#store.set(Keyspace.openFiles, [...set]);
   }
 
   /** Verified chunks and the record that marks them held, in one transaction. */
   async writeChunks(id: string, chunks: [number, Uint8Array][], record: FileRecord): Promise<void> {
-    const entries = chunks.map(([i, bytes]): [string, unknown] => [fileChunkKey(id, i), new Blob([bytes as Uint8Array<ArrayBuffer>])]);
-    await this.#store.setMany([...entries, [fileMetaKey(id), record]]);
+    const entries = chunks.map(([i, bytes]): [string, unknown] => [Keyspace.file(id, i), new Blob([bytes as Uint8Array<ArrayBuffer>])]);
+    await this.#store.setMany([...entries, [Keyspace.file(id, 'meta'), record]]);
   }
 
   /**
@@ -126,7 +126,7 @@ export class FileStore {
    */
   async assemble(id: string, manifest: FileManifest): Promise<Blob | undefined> {
     const count = chunkCount(manifest);
-    const stored = await this.#store.getMany<Blob | Uint8Array>(Array.from({ length: count }, (_, i) => fileChunkKey(id, i)));
+    const stored = await this.#store.getMany<Blob | Uint8Array>(Array.from({ length: count }, (_, i) => Keyspace.file(id, i)));
     const parts: Blob[] = [];
     for (let i = 0; i < count; i++) {
       const chunk = stored[i];
@@ -141,22 +141,30 @@ export class FileStore {
   /** The file is whole: keep it as one Blob and drop the chunks and the manifest. */
   async keepAssembled(id: string, record: FileRecord, blob: Blob, count: number): Promise<void> {
     await this.#store.setMany([
-      [fileDataKey(id), blob],
-      [fileMetaKey(id), record],
+      [Keyspace.file(id, 'data'), blob],
+      [Keyspace.file(id, 'meta'), record],
     ]);
     this.#blobs.set(id, blob);
     await this.markOpen(id, false);
     await this.dropChunks(id, count);
   }
 
+  /** Deletes everything kept of a file: record, manifest, bytes and chunks (`count` of them). */
+  async forget(id: string, count: number): Promise<void> {
+    this.#records.delete(id);
+    this.#blobs.delete(id);
+    await this.#store.delMany([Keyspace.file(id, 'meta'), Keyspace.file(id, 'data'), Keyspace.file(id, 'manifest'), ...Array.from({ length: count }, (_, i) => Keyspace.file(id, i))]);
+    await this.markOpen(id, false);
+  }
+
   async dropChunks(id: string, count: number): Promise<void> {
-    await this.#store.delMany([fileManifestKey(id), ...Array.from({ length: count }, (_, i) => fileChunkKey(id, i))]);
+    await this.#store.delMany([Keyspace.file(id, 'manifest'), ...Array.from({ length: count }, (_, i) => Keyspace.file(id, i))]);
   }
 
   async blobOf(id: string): Promise<Blob | undefined> {
     let blob = this.#blobs.get(id);
     if (!blob) {
-      blob = await this.#store.get<Blob>(fileDataKey(id));
+      blob = await this.#store.get<Blob>(Keyspace.file(id, 'data'));
       if (blob) this.#blobs.set(id, blob);
     }
     return blob;
@@ -176,7 +184,7 @@ export class FileStore {
       return usage;
     });
     this.#usage = next;
-    return next.then((usage) => this.#store.set(FILE_USAGE_KEY, usage));
+    return next.then((usage) => this.#store.set(Keyspace.fileUsage, usage));
   }
 }
 

@@ -237,6 +237,25 @@ export class ConversationLog {
     });
   }
 
+  /**
+   * Deletes the whole log from the store (its contact was removed or blocked) and returns
+   * the IDs of its file entries, so their bytes can go too. The log is empty afterwards.
+   */
+  clear(): Promise<string[]> {
+    return this.#serial(async () => {
+      const files: string[] = [];
+      for (const meta of this.#dir) for (const entry of await this.#page(meta.n)) if (entry.kind === 'file') files.push(entry.id);
+      const prefix = Keyspace.log(this.conversation, 'index').slice(0, -'index'.length);
+      await this.#store.delMany((await this.#store.keys()).filter((k) => k.startsWith(prefix)));
+      this.#index = { v: 1, nextPage: 0, heads: {}, maxClock: 0, expiring: {}, count: 0 };
+      this.#dir = [];
+      this.#pages.clear();
+      this.#recent.clear();
+      this.#full = null;
+      return files;
+    });
+  }
+
   /** The earliest pending expiry, if any. */
   nextExpiry(): number | undefined {
     const times = Object.values(this.#index.expiring);

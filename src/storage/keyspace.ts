@@ -15,8 +15,10 @@ export const Keyspace = {
   receipts: (conversationId: string): string => `receipts:${conversationId}`,
   /** One file: its record, manifest, assembled bytes, or chunk number `part`. */
   file: (messageId: string, part: 'meta' | 'manifest' | 'data' | number): string => `file:${messageId}:${part}`,
-  /** The files whose transfer is still open. */
+  /** The IDs of files whose transfer is not finished, either way (a reload resumes them). */
   openFiles: 'files:open',
+  /** Bytes of received files kept or reserved, per friend (the quotas are checked against it). */
+  fileUsage: 'files:usage',
 } as const;
 
 /** The layout version this release writes. */
