@@ -123,6 +123,8 @@ export class Connections {
 
   /** A stranger became a friend: its session now carries everything. */
   promote(profileId: string): SecureSession | undefined {
+    // A new friend: listen at the rendezvous IDs the two now share.
+    this.relisten();
     const session = this.#strangers.get(profileId);
     if (!session || session.closed) return undefined;
     this.#strangers.delete(profileId);
