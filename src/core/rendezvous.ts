@@ -40,7 +40,7 @@ export function listenEpochs(now: number): [number, number] {
   return [epoch, now - epoch * EPOCH >= EPOCH / 2 ? epoch + 1 : epoch - 1];
 }
 
-/** Milliseconds until `listenEpochs` changes (the next half-epoch boundary). */
+/** Milliseconds until the next half-epoch boundary, where `listenEpochs` may change. */
 export function untilNextListenChange(now: number): number {
   const half = EPOCH / 2;
   return half - (now % half);
