@@ -7,6 +7,7 @@ import { FrameType } from '../session/frame.js';
 import { SecureSession } from '../session/secure-session.js';
 import type { Channel } from '../transport/channel.js';
 import type { Signaling } from '../transport/signaling.js';
+import { randomBytes } from '../crypto/index.js';
 import { fromHex, toHex } from '../util/bytes.js';
 import { Backoff } from '../util/backoff.js';
 
@@ -73,6 +74,11 @@ export class Connections {
   /** Contacts whose invite failed a handshake: they are dialled with a plain request from now on. */
   readonly #inviteFailed = new Set<string>();
   #listenTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * A random ID, registered only to dial from: a friend request goes to a public request
+   * address from it, so whoever answers there (perhaps a squatter) learns no ID of ours.
+   */
+  readonly #dialOut = toHex(randomBytes(16));
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
 
@@ -101,7 +107,7 @@ export class Connections {
       const secret = this.#o.pairSecret?.(profileId);
       if (secret) for (const epoch of listenEpochs(now)) ids.push(pairRendezvousId(secret, me, epoch));
     }
-    this.#o.signaling.listen?.(ids);
+    this.#o.signaling.listen?.(ids, [this.#dialOut]);
     this.#listenTimer = setTimeout(() => this.relisten(), untilNextListenChange(now) + 1000);
   }
 
@@ -220,7 +226,7 @@ export class Connections {
    */
   #route(profileId: string): [string, string?] {
     const secret = this.#o.pairSecret?.(profileId);
-    if (!secret) return [rendezvousId(fromHex(profileId))];
+    if (!secret) return [rendezvousId(fromHex(profileId)), this.#dialOut];
     const epoch = epochOf(Date.now());
     return [pairRendezvousId(secret, fromHex(profileId), epoch), pairRendezvousId(secret, this.#o.identity.signing.publicKey, epoch)];
   }

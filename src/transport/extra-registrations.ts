@@ -3,6 +3,9 @@ import type { Channel } from './channel.js';
 import type { Signaling } from './signaling.js';
 import type { SignalingEvents } from './signaling-events.js';
 
+/** How long a dial waits for the registration it dials from. */
+const REGISTER_WAIT = 5000;
+
 /**
  * The IDs a Signaling backend listens at besides its own (`Signaling.listen`): one child
  * backend of the same kind per ID, whose channels, errors and warnings are the parent's.
@@ -19,9 +22,13 @@ export class ExtraRegistrations {
     this.#onState = onState;
   }
 
-  /** Registers every ID of `ids` not yet registered and drops the ones no longer listed. */
-  set(ids: readonly string[]): void {
-    const wanted = new Set(ids);
+  /**
+   * Registers every ID of `ids` and `dialOnly` not yet registered and drops the ones no longer
+   * listed. Channels arriving at a `dialOnly` ID are closed unread.
+   */
+  set(ids: readonly string[], dialOnly: readonly string[] = []): void {
+    const wanted = new Set([...ids, ...dialOnly]);
+    const refused = new Set(dialOnly);
     for (const [id, child] of this.#children) {
       if (wanted.has(id)) continue;
       this.#children.delete(id);
@@ -30,7 +37,7 @@ export class ExtraRegistrations {
     for (const id of wanted) {
       if (this.#children.has(id)) continue;
       const child = this.#create();
-      child.onChannel((channel) => this.#events.emitChannel(channel));
+      child.onChannel((channel) => (refused.has(id) ? channel.close() : this.#events.emitChannel(channel)));
       child.onWarning((reason, peer, detail) => this.#events.emitWarning(reason, peer, detail));
       child.onError((error) => this.#events.emitError(error));
       child.onState(() => this.#onState());
@@ -45,9 +52,23 @@ export class ExtraRegistrations {
     return false;
   }
 
-  dial(fromId: string, remoteId: string): Promise<Channel> {
+  /** Dials from one of the IDs; one that is still registering is waited for (a few seconds). */
+  async dial(fromId: string, remoteId: string): Promise<Channel> {
     const child = this.#children.get(fromId);
-    if (!child) return Promise.reject(new FriendsChatError('connection-failed', 'not registered under that ID'));
+    if (!child) throw new FriendsChatError('connection-failed', 'not registered under that ID');
+    if (child.state !== 'online') {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          off();
+          resolve();
+        };
+        const timer = setTimeout(done, REGISTER_WAIT);
+        const off = child.onState((state) => {
+          if (state === 'online') done();
+        });
+      });
+    }
     return child.dial(remoteId);
   }
 

@@ -16,9 +16,10 @@ export interface Signaling {
   /**
    * Also registers under each of `ids` (pairwise rendezvous IDs, docs/rendezvous.md), replacing
    * the previous set; `localId` stays. The state is `online` while any registration is.
+   * IDs in `dialOnly` are registered only to dial from: channels arriving there are refused.
    * Backends without rendezvous IDs (manual) leave it out.
    */
-  listen?(ids: readonly string[]): void;
+  listen?(ids: readonly string[], dialOnly?: readonly string[]): void;
   /**
    * Opens a channel to `remoteId`, from `fromId` (one of the `listen` IDs) if given, else from
    * `localId`; rejects with a `FriendsChatError` on failure or timeout.

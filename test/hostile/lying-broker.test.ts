@@ -48,12 +48,18 @@ describe('a lying broker', function () {
     await makeFriends(alice, bob);
     const bobId = bob.el.profileId;
     // Every ID Bob holds at the broker (his public one and the ones he shares with Alice).
-    const withBob = await registeredIds();
+    // Each widget holds four: its request address, the one it dials requests from, and two it
+    // shares with its friend.
+    let withBob: string[] = [];
+    await waitUntil(async () => (withBob = await registeredIds()).length >= 8, 'both widgets registered everywhere');
     bob.el.remove();
     await waitUntil(() => alice.el.friends[0]!.presence === 'offline', 'Bob gone', 30000);
-    await waitUntil(async () => !(await registeredIds()).includes(rendezvousId(fromHex(bobId))), 'the broker dropped Bob');
-    const now = new Set(await registeredIds());
-    const gone = withBob.filter((id) => !now.has(id));
+    let gone: string[] = [];
+    await waitUntil(async () => {
+      const now = new Set(await registeredIds());
+      gone = withBob.filter((id) => !now.has(id));
+      return gone.length >= 4;
+    }, 'the broker dropped all of Bob’s registrations');
     expect(gone).to.include(rendezvousId(fromHex(bobId)));
     expect(gone.length, 'Bob listens at more than his public ID').to.be.greaterThan(1);
 
@@ -64,7 +70,9 @@ describe('a lying broker', function () {
     const heard: number[] = [];
     const received: Uint8Array[] = [];
     const outcomes: string[] = [];
+    const dialledFrom: string[] = [];
     signaling.onChannel((channel) => {
+      dialledFrom.push(channel.remoteId);
       channel.onMessage((bytes) => received.push(bytes.slice()));
       void SecureSession.establish(channel, { identity: mallory, displayName: 'Bob' }).then(
         (session) => {
@@ -94,6 +102,8 @@ describe('a lying broker', function () {
       expect(all.includes(alice.el.profileId)).to.equal(false);
       expect(all.includes(toHex(utf8('Alice Liddell')))).to.equal(false);
       expect(heard).to.deep.equal([]);
+      // Alice dialled from an ID that does not name her either.
+      expect(dialledFrom).to.not.include(rendezvousId(fromHex(alice.el.profileId)));
       expect((await alice.el.history(bobId)).find((m) => m.id === pending.id)!.status).to.equal('sending');
     } finally {
       signaling.close();

@@ -36,8 +36,8 @@ export class LoopbackSignaling implements Signaling {
     this.#register();
   }
 
-  listen(ids: readonly string[]): void {
-    if (!this.#closed) this.#extra.set(ids);
+  listen(ids: readonly string[], dialOnly?: readonly string[]): void {
+    if (!this.#closed) this.#extra.set(ids, dialOnly);
   }
 
   nudge(): void {

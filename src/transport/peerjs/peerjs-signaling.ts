@@ -65,8 +65,8 @@ export class PeerjsSignaling implements Signaling {
     return this.#state === 'online' || this.#extra.online ? 'online' : this.#state;
   }
 
-  listen(ids: readonly string[]): void {
-    if (!this.#closed) this.#extra.set(ids);
+  listen(ids: readonly string[], dialOnly?: readonly string[]): void {
+    if (!this.#closed) this.#extra.set(ids, dialOnly);
   }
 
   start(localId: string): void {
