@@ -8,7 +8,7 @@ import { encodeJsonFrame, FrameType } from '../session/frame.js';
 import type { SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
 import type { Signaling, SignalingState } from '../transport/signaling.js';
-import { fromHex, utf8 } from '../util/bytes.js';
+import { fromHex, toHex, utf8 } from '../util/bytes.js';
 import { Connections } from './connections.js';
 import { Contacts, type Contact } from './contacts.js';
 import type { Conversation, OwnEntry } from './conversation.js';
@@ -160,7 +160,18 @@ export class ChatEngine {
         const invite = this.contacts.get(id)?.invite;
         return invite ? { id: fromHex(invite.id), secret: fromHex(invite.secret) } : undefined;
       },
-      resolveInvite: (id) => this.#invites.secretFor(id),
+      // sec: invites are reserved at first use; dials expect the pinned key; pairwise rendezvous (docs/rendezvous.md).
+      resolveInvite: (id) => this.#invites.reserve(id),
+      releaseInvite: (id) => this.#invites.release(id),
+      pinnedKeys: (id) => {
+        const c = this.contacts.get(id);
+        return [c?.pinnedKey, c?.changedKey].filter((k): k is string => !!k).map(fromHex);
+      },
+      pairSecret: (id) => {
+        const c = this.contacts.get(id);
+        return c?.state === 'friend' && c.rendezvous ? fromHex(c.rendezvous) : undefined;
+      },
+      onPaired: (session, secret) => void this.#paired(session, secret),
       admit: (session) => this.#friendship.admit(session),
       onSession: (session) => this.#onSession(session),
       onBeat: (session) => void this.#onBeat(session),
@@ -402,6 +413,18 @@ export class ChatEngine {
         if (conversation.sent.has(entry.id)) message!.status = 'sent';
         return message!;
       });
+  }
+
+  /**
+   * sec: keeps the pair secret from the first session with a contact that carries its pinned
+   * key (or comes before the pin); set once, so a later key change does not split the two.
+   */
+  async #paired(session: SecureSession, secret: string): Promise<void> {
+    const c = this.contacts.get(session.peer.profileId);
+    if (!c || (c.state !== 'friend' && c.state !== 'outgoing') || c.rendezvous) return;
+    if (c.pinnedKey && c.pinnedKey !== toHex(session.peerStaticKey)) return;
+    await this.contacts.update(c.id, { rendezvous: secret });
+    this.#connections.relisten();
   }
 
   #onSession(session: SecureSession): void {

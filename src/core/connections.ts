@@ -2,11 +2,13 @@ import { toFriendsChatError, type FriendsChatError } from '../errors.js';
 import type { Presence } from '../model/index.js';
 import type { SecurityWarningReason } from '../model/index.js';
 import { rendezvousId, type Identity } from '../identity/identity.js';
+import { epochOf, listenEpochs, pairRendezvousId, pairSecret, untilNextListenChange } from './rendezvous.js';
 import { FrameType } from '../session/frame.js';
 import { SecureSession } from '../session/secure-session.js';
 import type { Channel } from '../transport/channel.js';
 import type { Signaling } from '../transport/signaling.js';
-import { fromHex } from '../util/bytes.js';
+import { randomBytes } from '../crypto/index.js';
+import { fromHex, toHex } from '../util/bytes.js';
 import { Backoff } from '../util/backoff.js';
 
 export interface ConnectionsOptions {
@@ -15,8 +17,16 @@ export interface ConnectionsOptions {
   displayName: () => string;
   /** Invite secret for an outgoing dial to this profile, if the contact came from an invite. */
   inviteFor: (profileId: string) => { id: Uint8Array; secret: Uint8Array } | undefined;
-  /** Our own unused invite secrets, for incoming XXpsk3 handshakes. */
+  /** Reserves one of our unused invites for an incoming XXpsk3 handshake (its secret, or null). */
   resolveInvite: (inviteId: Uint8Array) => Uint8Array | null;
+  /** The handshake that reserved this invite failed: free it again. */
+  releaseInvite?: (inviteId: Uint8Array) => void;
+  /** The static keys a contact may answer with when we dial it (its pin); empty: any key bound to its profile. */
+  pinnedKeys?: (profileId: string) => Uint8Array[];
+  /** The secret we share with this friend for pairwise rendezvous IDs, once known (docs/rendezvous.md). */
+  pairSecret?: (profileId: string) => Uint8Array | undefined;
+  /** A contact session was installed: this is the pair secret its authenticated keys give. */
+  onPaired?: (session: SecureSession, secret: string) => void;
   /**
    * Decides about an authenticated session: `accept` (a contact), `stranger` (only a
    * friend request may follow) or `refuse` (blocked, or a key that does not match a pin).
@@ -61,6 +71,14 @@ export class Connections {
   readonly #strangerTimers = new WeakMap<SecureSession, ReturnType<typeof setTimeout>>();
   readonly #unsubscribe: (() => void)[] = [];
   #handshakes = 0;
+  /** Contacts whose invite failed a handshake: they are dialled with a plain request from now on. */
+  readonly #inviteFailed = new Set<string>();
+  #listenTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * A random ID, registered only to dial from: a friend request goes to a public request
+   * address from it, so whoever answers there (perhaps a squatter) learns no ID of ours.
+   */
+  readonly #dialOut = toHex(randomBytes(16));
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
 
@@ -75,6 +93,24 @@ export class Connections {
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatInterval ?? 5000);
   }
 
+  /**
+   * Registers at the pairwise rendezvous IDs of every wanted contact we share a secret with
+   * (this epoch and the nearer neighbour), and again whenever that set changes.
+   */
+  relisten(): void {
+    clearTimeout(this.#listenTimer);
+    if (this.#stopped) return;
+    const now = Date.now();
+    const me = this.#o.identity.signing.publicKey;
+    const ids: string[] = [];
+    for (const profileId of this.#targets.keys()) {
+      const secret = this.#o.pairSecret?.(profileId);
+      if (secret) for (const epoch of listenEpochs(now)) ids.push(pairRendezvousId(secret, me, epoch));
+    }
+    this.#o.signaling.listen?.(ids, [this.#dialOut]);
+    this.#listenTimer = setTimeout(() => this.relisten(), untilNextListenChange(now) + 1000);
+  }
+
   session(profileId: string): SecureSession | undefined {
     return this.#sessions.get(profileId) ?? this.#strangers.get(profileId);
   }
@@ -87,11 +123,14 @@ export class Connections {
   want(profileId: string): void {
     if (this.#stopped || this.#targets.has(profileId)) return;
     this.#targets.set(profileId, { backoff: new Backoff(this.#o.backoff), dialling: false });
+    this.relisten();
     this.#dial(profileId);
   }
 
   /** A stranger became a friend: its session now carries everything. */
   promote(profileId: string): SecureSession | undefined {
+    // A new friend: listen at the rendezvous IDs the two now share.
+    this.relisten();
     const session = this.#strangers.get(profileId);
     if (!session || session.closed) return undefined;
     this.#strangers.delete(profileId);
@@ -112,6 +151,8 @@ export class Connections {
     const target = this.#targets.get(profileId);
     if (target) clearTimeout(target.timer);
     this.#targets.delete(profileId);
+    this.#inviteFailed.delete(profileId);
+    this.relisten();
     this.#sessions.get(profileId)?.close('dropped');
     this.#strangers.get(profileId)?.close('dropped');
     this.#setPresence(profileId, 'offline');
@@ -130,6 +171,7 @@ export class Connections {
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#heartbeat);
+    clearTimeout(this.#listenTimer);
     for (const off of this.#unsubscribe.splice(0)) off();
     for (const target of this.#targets.values()) clearTimeout(target.timer);
     this.#targets.clear();
@@ -147,17 +189,19 @@ export class Connections {
     void (async () => {
       let ok = false;
       try {
-        const channel = await this.#o.signaling.dial(rendezvousId(fromHex(profileId)));
+        const channel = await this.#o.signaling.dial(...this.#route(profileId));
         if (this.#stopped || !this.#targets.has(profileId)) {
           channel.close();
           return;
         }
-        const session = await this.#establish(channel, this.#o.inviteFor(profileId));
-        if (!session) return;
-        if (session.peer.profileId !== profileId) {
-          // Someone else answered at this rendezvous ID (a lying broker, or a squatter).
-          this.#o.onWarning('handshake-failed', profileId, 'a different key answered at this contact’s address');
-          session.close('wrong peer');
+        const invite = this.#inviteFailed.has(profileId) ? undefined : this.#o.inviteFor(profileId);
+        // Only the contact we dialled (bound to its profile key, and its pinned static key)
+        // completes this handshake: anyone else never sees our key or name.
+        const session = await this.#establish(channel, invite, profileId);
+        if (!session) {
+          // An invite that was used (perhaps by someone else who saw the link) or damaged
+          // must not lock us out: from now on we ask with a plain friend request.
+          if (invite) this.#inviteFailed.add(profileId);
           return;
         }
         ok = this.#adopt(session);
@@ -175,6 +219,18 @@ export class Connections {
     })();
   }
 
+  /**
+   * Where to dial a contact, and from where: a friend we share a secret with at its pairwise
+   * ID for today, from ours (so the broker sees neither profile's public ID); anyone else at
+   * its public request address.
+   */
+  #route(profileId: string): [string, string?] {
+    const secret = this.#o.pairSecret?.(profileId);
+    if (!secret) return [rendezvousId(fromHex(profileId)), this.#dialOut];
+    const epoch = epochOf(Date.now());
+    return [pairRendezvousId(secret, fromHex(profileId), epoch), pairRendezvousId(secret, this.#o.identity.signing.publicKey, epoch)];
+  }
+
   #schedule(profileId: string): void {
     const target = this.#targets.get(profileId);
     if (!target || this.#stopped) return;
@@ -187,13 +243,14 @@ export class Connections {
       channel.close();
       return;
     }
-    void this.#establish(channel, undefined).then((session) => {
+    void this.#establish(channel, undefined, undefined).then((session) => {
       if (session) this.#adopt(session);
     });
   }
 
-  async #establish(channel: Channel, invite: { id: Uint8Array; secret: Uint8Array } | undefined): Promise<SecureSession | null> {
+  async #establish(channel: Channel, invite: { id: Uint8Array; secret: Uint8Array } | undefined, expected: string | undefined): Promise<SecureSession | null> {
     this.#handshakes++;
+    let reserved: Uint8Array | null = null;
     try {
       return await SecureSession.establish(channel, {
         identity: this.#o.identity,
@@ -201,10 +258,16 @@ export class Connections {
         capabilities: ['text', 'files'],
         handshakeTimeout: this.#o.handshakeTimeout ?? 10000,
         ...(invite ? { invite } : {}),
-        resolveInvite: this.#o.resolveInvite,
+        ...(expected ? { expect: { signKey: fromHex(expected), staticKeys: this.#o.pinnedKeys?.(expected) ?? [] } } : {}),
+        resolveInvite: (id) => {
+          const secret = this.#o.resolveInvite(id);
+          if (secret) reserved = id;
+          return secret;
+        },
       });
     } catch (error) {
-      this.#o.onWarning('handshake-failed', channel.remoteId, error instanceof Error ? error.message : 'handshake failed');
+      if (reserved) this.#o.releaseInvite?.(reserved);
+      this.#o.onWarning('handshake-failed', expected ?? channel.remoteId, error instanceof Error ? error.message : 'handshake failed');
       return null;
     } finally {
       this.#handshakes--;
@@ -260,6 +323,7 @@ export class Connections {
   /** Makes `session` the live session with a contact until it closes. */
   #install(id: string, session: SecureSession, announce = true): void {
     this.#sessions.set(id, session);
+    this.#o.onPaired?.(session, toHex(pairSecret(this.#o.identity, session.peer.signKey, session.peerStaticKey)));
     const target = this.#targets.get(id);
     if (target) {
       target.backoff.reset();

@@ -22,8 +22,13 @@ export interface Contact {
   verified: boolean;
   /** Outgoing through an invite: ID and secret for the XXpsk3 handshake. */
   invite?: { id: string; secret: string };
-  /** Incoming request that used one of our invites. */
+  /**
+   * Incoming request that used one of our invites. Not a proof of who sent it: anyone who
+   * saw the link could have redeemed it (docs/rendezvous.md).
+   */
   viaInvite?: boolean;
+  /** Hex secret shared with this friend for pairwise rendezvous IDs (docs/rendezvous.md). */
+  rendezvous?: string;
   createdAt: number;
 }
 

@@ -47,12 +47,19 @@ interface StoredInvite {
 
 /**
  * Invites this profile created and that are still unused. Held in memory so the
- * handshake can look a secret up synchronously; a used invite is deleted at once.
+ * handshake can reserve a secret synchronously: the first handshake that names an invite
+ * takes it, a second one at the same time is refused at its first message. A reservation
+ * ends in `consume` (the handshake succeeded: the invite is deleted) or `release` (it
+ * failed: the invite can be used again).
+ *
+ * An invite is a convenience, not a proof: anyone who saw the link can redeem it, so a
+ * request "via your invite" says only that its sender had the link (docs/rendezvous.md).
  */
 export class Invites {
   readonly #store: Store;
   readonly #now: () => number;
   #list: StoredInvite[];
+  readonly #reserved = new Set<string>();
 
   private constructor(store: Store, list: StoredInvite[], now: () => number) {
     this.#store = store;
@@ -72,17 +79,29 @@ export class Invites {
     return { profileId, id: stored.id, secret: stored.secret };
   }
 
-  /** The secret for an unused, unexpired invite ID, or null. */
-  secretFor(id: Uint8Array): Uint8Array | null {
+  /**
+   * Reserves an unused, unexpired, unreserved invite for one handshake and returns its
+   * secret, or null. Synchronous, so two handshakes can never both hold it.
+   */
+  reserve(id: Uint8Array): Uint8Array | null {
     const hex = toHex(id);
+    if (this.#reserved.has(hex)) return null;
     const found = this.#list.find((i) => i.id === hex && this.#now() - i.createdAt < INVITE_LIFETIME);
-    return found ? fromHex(found.secret) : null;
+    if (!found) return null;
+    this.#reserved.add(hex);
+    return fromHex(found.secret);
+  }
+
+  /** The handshake that reserved this invite failed: it may be used again. */
+  release(id: Uint8Array): void {
+    this.#reserved.delete(toHex(id));
   }
 
   /** Marks an invite used: it will not open another handshake. */
   async consume(id: Uint8Array): Promise<void> {
     const hex = toHex(id);
     this.#list = this.#list.filter((i) => i.id !== hex);
+    this.#reserved.delete(hex);
     await this.#store.set(Keyspace.invites, this.#list);
   }
 }

@@ -24,7 +24,11 @@ export function verifyBinding(signPublic: Uint8Array, dhPublic: Uint8Array, sign
   return signPublic.length === 32 && dhPublic.length === 32 && signature.length === 64 && ed25519Verify(signature, bindingMessage(dhPublic), signPublic);
 }
 
-/** The broker only ever sees this: first 32 hex of SHA-256("friends-chat/rdv/1" ‖ key). */
+/**
+ * The public request address: first 32 hex of SHA-256("friends-chat/rdv/1" ‖ key). Anyone
+ * with the profile ID can compute it, so only strangers' requests go here; friends meet at
+ * pairwise IDs (docs/rendezvous.md).
+ */
 export function rendezvousId(signPublic: Uint8Array): string {
   return toHex(sha256(concat(RDV_CONTEXT, signPublic))).slice(0, 32);
 }

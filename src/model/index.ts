@@ -84,6 +84,7 @@ export interface FriendInfo {
   note: string;
   verified: boolean;
   keyChanged: boolean;
+  /** The request used one of our invites. No proof of who sent it: anyone who saw the link can redeem it. */
   viaInvite: boolean;
   presence: Presence;
 }

@@ -33,6 +33,13 @@ export interface SessionOptions {
   capabilities?: string[];
   /** Initiator only: a one-time invite (ID + 32-byte secret) selects Noise XXpsk3. */
   invite?: { id: Uint8Array; secret: Uint8Array };
+  /**
+   * Initiator only: who must answer. Checked right after message 2, before message 3 (which
+   * carries our static key, profile key and name) is written: a responder that is not this
+   * profile, or whose static key is none of `staticKeys` (the pinned key, when there is one),
+   * fails the handshake and learns nothing about us.
+   */
+  expect?: { signKey: Uint8Array; staticKeys?: Uint8Array[] };
   /** Responder only: the secret for an invite ID the peer names, or null if unknown/used. */
   resolveInvite?: (inviteId: Uint8Array) => Uint8Array | null;
   handshakeTimeout?: number;
@@ -49,6 +56,16 @@ export interface SessionOptions {
 export function sessionPrologue(preamble: Uint8Array, fingerprints: { local: string; remote: string }): Uint8Array {
   const [a, b] = [fingerprints.local, fingerprints.remote].sort();
   return concat(utf8(`friends-chat/${PROTOCOL_VERSION}\n`), preamble, utf8(`\n${a}\n${b}`));
+}
+
+/** Throws unless the responder is the profile (and static key) the initiator dialled. */
+function checkExpected(expected: NonNullable<SessionOptions['expect']>, hello: PeerHello, remoteStatic: Uint8Array): void {
+  if (!equalBytes(hello.signKey, expected.signKey)) throw new Error('a different key answered at this address');
+  const pins = expected.staticKeys ?? [];
+  // Every pin is compared (no early exit), each in constant time.
+  let pinned = pins.length === 0;
+  for (const pin of pins) pinned = equalBytes(pin, remoteStatic) || pinned;
+  if (!pinned) throw new Error('a different key answered at this address (not the pinned static key)');
 }
 
 /**
@@ -156,6 +173,7 @@ export class SecureSession {
             if (initiator) {
               if (step !== 1) throw new Error('unexpected handshake message');
               const hello = decodeHello(handshake!.readMessage(bytes), handshake!.remoteStatic!);
+              if (options.expect) checkExpected(options.expect, hello, handshake!.remoteStatic!);
               send(handshake!.writeMessage(payload));
               step = 2;
               complete(hello, []);

@@ -13,8 +13,18 @@ export interface Signaling {
   readonly state: SignalingState;
   /** Registers under `localId` and keeps the registration alive until `close()`. */
   start(localId: string): void;
-  /** Opens a channel to `remoteId`; rejects with a `FriendsChatError` on failure or timeout. */
-  dial(remoteId: string): Promise<Channel>;
+  /**
+   * Also registers under each of `ids` (pairwise rendezvous IDs, docs/rendezvous.md), replacing
+   * the previous set; `localId` stays. The state is `online` while any registration is.
+   * IDs in `dialOnly` are registered only to dial from: channels arriving there are refused.
+   * Backends without rendezvous IDs (manual) leave it out.
+   */
+  listen?(ids: readonly string[], dialOnly?: readonly string[]): void;
+  /**
+   * Opens a channel to `remoteId`, from `fromId` (one of the `listen` IDs) if given, else from
+   * `localId`; rejects with a `FriendsChatError` on failure or timeout.
+   */
+  dial(remoteId: string, fromId?: string): Promise<Channel>;
   /** Retry the broker at once (the page came back online or became visible). */
   nudge(): void;
   close(): void;

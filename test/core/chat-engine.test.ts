@@ -42,7 +42,7 @@ describe('ChatEngine over the loopback network', () => {
     expect(await texts(alice, bob.id)).to.deep.equal(['Hallo Bob 👋🏽', 'Hi Alice']);
   });
 
-  it('uses an invite secret once only', async () => {
+  it('uses an invite secret once only: a second redeemer is refused the invite and asks plainly', async () => {
     const network = new LoopbackNetwork({ seed: 2 });
     const alice = await peer(network);
     const bob = await peer(network);
@@ -51,9 +51,9 @@ describe('ChatEngine over the loopback network', () => {
     await bob.engine.addFriend(invite);
     await waitUntil(() => alice.requests.length === 1, 'Bob’s request arrives');
     await carol.engine.addFriend(invite);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(alice.requests.map((r) => r.id)).to.deep.equal([bob.id]);
-    expect(alice.warnings.some((w) => w.reason === 'handshake-failed')).to.equal(true);
+    await waitUntil(() => alice.requests.length === 2, 'Carol’s plain request arrives');
+    expect(alice.requests.map((r) => [r.id, !!r.viaInvite])).to.deep.equal([[bob.id, true], [carol.id, false]]);
+    expect(alice.warnings.some((w) => w.reason === 'handshake-failed' && /invite/.test(w.detail))).to.equal(true);
   });
 
   it('delivers 20 messages sent while the friend was offline, once each, in order', async () => {

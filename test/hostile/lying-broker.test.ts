@@ -5,8 +5,8 @@ import { Identity, rendezvousId } from '../../src/identity/identity.js';
 import { SecureSession } from '../../src/session/secure-session.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { PeerjsSignaling } from '../../src/transport/peerjs/peerjs-signaling.js';
-import { fromHex } from '../../src/util/bytes.js';
-import { brokers, waitUntil } from '../helpers/env.js';
+import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
+import { brokers, registeredIds, waitUntil } from '../helpers/env.js';
 import { noUncaughtErrors } from '../helpers/loopback.js';
 import { eventsOf, makeFriends, mountWidget } from '../helpers/widgets.js';
 
@@ -41,31 +41,69 @@ describe('a lying broker', function () {
     expect(bob.el.friends.map((f) => f.presence)).to.deep.equal(['online']);
   });
 
-  it('hands Bob’s address to Mallory: Alice refuses her, tells nothing, and reaches the real Bob later', async () => {
-    const alice = await mountWidget();
+  it('hands Bob’s addresses to Mallory: her handshake fails, she learns neither Alice’s key nor her name, and Alice reaches the real Bob later', async () => {
+    const alice = await mountWidget({ 'display-name': 'Alice Liddell' });
     const bobProfile = `bob-${Date.now()}`;
     let bob = await mountWidget({ profile: bobProfile });
     await makeFriends(alice, bob);
     const bobId = bob.el.profileId;
+    // Every ID Bob holds at the broker (his public one and the ones he shares with Alice).
+    // Each widget holds four: its request address, the one it dials requests from, and two it
+    // shares with its friend.
+    let withBob: string[] = [];
+    await waitUntil(async () => (withBob = await registeredIds()).length >= 8, 'both widgets registered everywhere');
     bob.el.remove();
     await waitUntil(() => alice.el.friends[0]!.presence === 'offline', 'Bob gone', 30000);
+    let gone: string[] = [];
+    await waitUntil(async () => {
+      const now = new Set(await registeredIds());
+      gone = withBob.filter((id) => !now.has(id));
+      return gone.length >= 4;
+    }, 'the broker dropped all of Bob’s registrations');
+    expect(gone).to.include(rendezvousId(fromHex(bobId)));
+    expect(gone.length, 'Bob listens at more than his public ID').to.be.greaterThan(1);
 
-    // Mallory, with her own valid keys, is registered under Bob's rendezvous ID.
+    // The lying broker routes every one of Bob's addresses to Mallory, who has valid keys of her own.
     const mallory = await Identity.load(new MemoryStore());
     const b = (await brokers()).main;
     const signaling = new PeerjsSignaling({ host: '127.0.0.1', port: b.port, path: b.path, key: b.key, secure: false, iceServers: [], relayOnly: false });
     const heard: number[] = [];
+    const received: Uint8Array[] = [];
+    const outcomes: string[] = [];
+    const dialledFrom: string[] = [];
     signaling.onChannel((channel) => {
-      void SecureSession.establish(channel, { identity: mallory, displayName: 'Bob' }).then((session) => session.onFrame((type) => heard.push(type)), () => {});
+      dialledFrom.push(channel.remoteId);
+      channel.onMessage((bytes) => received.push(bytes.slice()));
+      void SecureSession.establish(channel, { identity: mallory, displayName: 'Bob' }).then(
+        (session) => {
+          outcomes.push('established');
+          session.onFrame((type) => heard.push(type));
+        },
+        (error: { code?: string }) => outcomes.push(error.code ?? 'error'),
+      );
     });
-    signaling.start(rendezvousId(fromHex(bobId)));
-    await waitUntil(() => signaling.state === 'online', 'Mallory holds Bob’s address');
+    signaling.start(gone[0]!);
+    signaling.listen(gone.slice(1));
+    await waitUntil(async () => {
+      const ids = new Set(await registeredIds());
+      return gone.every((id) => ids.has(id));
+    }, 'Mallory holds all of Bob’s addresses');
     try {
       const pending = await alice.el.sendMessage(bobId, 'for Bob only');
       await waitUntil(() => warnings(alice, 'handshake-failed').some((w) => /different key/.test(w.detail)), 'Alice refuses the impostor', 30000);
+      await waitUntil(() => outcomes.length > 0, 'Mallory’s handshake ends');
       await new Promise((r) => setTimeout(r, 1000));
-      // Mallory got a handshake and nothing else: no frame, so no message and no heads.
+      // Mallory's handshakes all failed; she got a handshake's first message and nothing else:
+      // no static key, no profile key, no name of Alice's, and no frame.
+      expect(outcomes.every((o) => o === 'handshake-failed'), outcomes.join()).to.equal(true);
+      expect(received.length).to.be.greaterThan(0);
+      for (const message of received) expect([message[0], message.length], 'only message 1 (kind, preamble, ephemeral key)').to.deep.equal([0, 35]);
+      const all = received.map((m) => toHex(m)).join('|');
+      expect(all.includes(alice.el.profileId)).to.equal(false);
+      expect(all.includes(toHex(utf8('Alice Liddell')))).to.equal(false);
       expect(heard).to.deep.equal([]);
+      // Alice dialled from an ID that does not name her either.
+      expect(dialledFrom).to.not.include(rendezvousId(fromHex(alice.el.profileId)));
       expect((await alice.el.history(bobId)).find((m) => m.id === pending.id)!.status).to.equal('sending');
     } finally {
       signaling.close();

@@ -5,6 +5,7 @@ import { FrameType } from '../../src/session/frame.js';
 import { FRAGMENT_SIZE, SecureSession, type SessionOptions } from '../../src/session/secure-session.js';
 import type { LoopbackChannel } from '../../src/transport/loopback/loopback-network.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
+import { toHex, utf8 } from '../../src/util/bytes.js';
 import { channelPair, noUncaughtErrors } from '../helpers/loopback.js';
 
 const alice = Identity.generate();
@@ -94,6 +95,56 @@ describe('SecureSession (Noise XX over a channel)', () => {
       expect(initiatorSide.value.closed).to.equal(true);
     }
     expect(wrong.wires[0].closed).to.equal(true);
+  });
+
+  describe('a dialler facing an impostor', () => {
+    /** Records every wire message the responder (the impostor) receives. */
+    async function dialImpostor(expectation: SessionOptions['expect'], responder: Identity) {
+      const [ca, cb] = await channelPair();
+      const received: Uint8Array[] = [];
+      cb.onMessage((bytes) => received.push(bytes.slice()));
+      const results = await Promise.allSettled([
+        SecureSession.establish(ca, { identity: alice, displayName: 'Alice Secret', handshakeTimeout: 1000, ...(expectation ? { expect: expectation } : {}) }),
+        SecureSession.establish(cb, { identity: responder, displayName: 'Mallory', handshakeTimeout: 1000 }),
+      ]);
+      return { results, received };
+    }
+
+    /** Nothing the dialler sent contains its static key, its profile key or its name. */
+    function learnedNothing(received: Uint8Array[]): void {
+      const haystack = received.map((bytes) => toHex(bytes)).join('|');
+      for (const secret of [alice.dh.publicKey, alice.signing.publicKey, utf8('Alice Secret')]) {
+        expect(haystack.includes(toHex(secret))).to.equal(false);
+      }
+    }
+
+    it('aborts before message 3 when another profile answers: the impostor gets only message 1', async () => {
+      const mallory = Identity.generate();
+      const { results, received } = await dialImpostor({ signKey: bob.signing.publicKey }, mallory);
+      expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+      expect(String((results[0] as PromiseRejectedResult).reason.message)).to.match(/different key/);
+      // Message 1 only: kind byte, preamble (version, mode) and the ephemeral key.
+      expect(received.map((m) => [m[0], m.length])).to.deep.equal([[0, 1 + 2 + 32]]);
+      learnedNothing(received);
+    });
+
+    it('aborts before message 3 when the profile is right but the static key is not the pinned one', async () => {
+      // Same profile key, different X25519 key, with a valid binding: only Bob's key could sign it.
+      const rebound = Identity.fromRecord({ v: 1, signSecret: bob.toRecord().signSecret, dhSecret: randomBytes(32) });
+      const { results, received } = await dialImpostor({ signKey: bob.signing.publicKey, staticKeys: [bob.dh.publicKey] }, rebound);
+      expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+      expect(String((results[0] as PromiseRejectedResult).reason.message)).to.match(/pinned/);
+      expect(received).to.have.length(1);
+      learnedNothing(received);
+    });
+
+    it('completes with the expected profile and pin, and (the control) leaks to an impostor without them', async () => {
+      const good = await dialImpostor({ signKey: bob.signing.publicKey, staticKeys: [randomBytes(32), bob.dh.publicKey] }, bob);
+      expect(good.results.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled']);
+      // Without an expectation (manual signaling: who answers is not known), message 3 goes out.
+      const blind = await dialImpostor(undefined, Identity.generate());
+      expect(blind.received).to.have.length(2);
+    });
   });
 
   it('fails the handshake when the broker swapped the DTLS fingerprints (man in the middle)', async () => {

@@ -12,6 +12,8 @@ export interface Faults {
 
 interface Endpoint {
   id: string;
+  /** The widget this registration belongs to (one widget may listen at several IDs). */
+  node?: string;
   fingerprint: string;
   accept(channel: LoopbackChannel): void;
 }
@@ -65,25 +67,27 @@ export class LoopbackNetwork {
     const a = this.#endpoints.get(from);
     const b = this.#endpoints.get(to);
     if (!a) throw new FriendsChatError('connection-failed', 'not registered');
-    if (!b || this.#isPartitioned(from, to)) throw new FriendsChatError('connection-failed', 'peer is not reachable');
+    if (!b || this.#isPartitioned(a.node ?? from, b.node ?? to)) throw new FriendsChatError('connection-failed', 'peer is not reachable');
     const remoteSeenByA = this.tamperFingerprints ? this.newFingerprint() : b.fingerprint;
     const ours = new LoopbackChannel(this, to, true, a.fingerprint, remoteSeenByA);
     const theirs = new LoopbackChannel(this, from, false, b.fingerprint, a.fingerprint);
     ours.peerChannel = theirs;
     theirs.peerChannel = ours;
-    ours.owner = from;
-    theirs.owner = to;
+    ours.owner = a.node ?? from;
+    theirs.owner = b.node ?? to;
+    ours.peerOwner = theirs.owner;
+    theirs.peerOwner = ours.owner;
     this.#channels.add(ours);
     this.#channels.add(theirs);
     queueMicrotask(() => b.accept(theirs));
     return ours;
   }
 
-  /** Cuts every link between `a` and `b` (open channels close; new dials fail). */
+  /** Cuts every link between nodes `a` and `b` (open channels close; new dials fail). */
   partition(a: string, b: string): void {
     this.#partitions.add([a, b].sort().join('|'));
     for (const channel of [...this.#channels]) {
-      if ((channel.owner === a && channel.remoteId === b) || (channel.owner === b && channel.remoteId === a)) channel.close();
+      if ((channel.owner === a && channel.peerOwner === b) || (channel.owner === b && channel.peerOwner === a)) channel.close();
     }
   }
 
@@ -94,9 +98,10 @@ export class LoopbackNetwork {
 
   /** The endpoint dies: unregistered, and all its channels close at once. */
   crash(id: string): void {
+    for (const endpoint of [...this.#endpoints.values()]) if ((endpoint.node ?? endpoint.id) === id) this.unregister(endpoint.id);
     this.unregister(id);
     for (const channel of [...this.#channels]) {
-      if (channel.owner === id || channel.remoteId === id) channel.close();
+      if (channel.owner === id || channel.peerOwner === id) channel.close();
     }
   }
 
@@ -138,7 +143,9 @@ export class LoopbackChannel implements Channel {
   readonly remoteId: string;
   readonly initiator: boolean;
   peerChannel: LoopbackChannel | null = null;
+  /** The nodes at the two ends. */
   owner = '';
+  peerOwner = '';
   readonly #network: LoopbackNetwork;
   readonly #events = new ChannelEvents();
   readonly #local: string;

@@ -6,6 +6,7 @@ import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { peerjsChannel } from './peerjs-channel.js';
 import { SignalingEvents } from '../signaling-events.js';
+import { ExtraRegistrations } from '../extra-registrations.js';
 
 export interface PeerjsOptions {
   host: string;
@@ -48,6 +49,9 @@ export class PeerjsSignaling implements Signaling {
   #peer: Peer | null = null;
   #localId = '';
   #state: SignalingState = 'offline';
+  /** Pairwise rendezvous IDs (`listen`): one more PeerJS client each. */
+  readonly #extra = new ExtraRegistrations(() => new PeerjsSignaling(this.#options), this.#events, () => this.#showState());
+  #shown: SignalingState = 'offline';
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pendingIncoming = 0;
   readonly #seenOffers = new Set<string>();
@@ -58,7 +62,11 @@ export class PeerjsSignaling implements Signaling {
   }
 
   get state(): SignalingState {
-    return this.#state;
+    return this.#state === 'online' || this.#extra.online ? 'online' : this.#state;
+  }
+
+  listen(ids: readonly string[], dialOnly?: readonly string[]): void {
+    if (!this.#closed) this.#extra.set(ids, dialOnly);
   }
 
   start(localId: string): void {
@@ -68,13 +76,15 @@ export class PeerjsSignaling implements Signaling {
   }
 
   nudge(): void {
+    this.#extra.nudge();
     if (this.#closed || !this.#localId || this.#state === 'online') return;
     this.#backoff.reset();
     clearTimeout(this.#retryTimer);
     this.#connect();
   }
 
-  dial(remoteId: string): Promise<Channel> {
+  dial(remoteId: string, fromId?: string): Promise<Channel> {
+    if (fromId !== undefined && fromId !== this.#localId) return this.#extra.dial(fromId, remoteId);
     return new Promise((resolve, reject) => {
       const peer = this.#peer;
       if (this.#closed || !peer || this.#state !== 'online') {
@@ -131,6 +141,7 @@ export class PeerjsSignaling implements Signaling {
     clearTimeout(this.#retryTimer);
     const peer = this.#peer;
     this.#destroyPeer();
+    this.#extra.close();
     try {
       peer?.destroy();
     } catch (error) {
@@ -318,8 +329,15 @@ export class PeerjsSignaling implements Signaling {
   }
 
   #setState(state: SignalingState): void {
-    if (this.#state === state) return;
     this.#state = state;
+    this.#showState();
+  }
+
+  /** Reports the combined state of the own and the extra registrations when it changes. */
+  #showState(): void {
+    const state = this.state;
+    if (this.#shown === state) return;
+    this.#shown = state;
     this.#events.emitState(state);
   }
 
