@@ -31,7 +31,10 @@ export function parsePeerjsUrl(value: string): PeerjsUrl {
   } catch {
     throw bad(`signaling "${text.slice(0, 80)}" is not a valid URL`);
   }
-  if (!url.hostname) throw bad('signaling URL has no host');
+  // URL accepts some hosts no broker can have (Chromium keeps "exa mple.org" as "exa%20mple.org").
+  if (!/^([a-z0-9_-]+\.)*[a-z0-9_-]+\.?$/i.test(url.hostname) && !/^\[[0-9a-f:.]+\]$/i.test(url.hostname)) {
+    throw bad(`signaling "${text.slice(0, 80)}" has no valid host name`);
+  }
   if (url.username || url.password) throw bad('signaling URL must not carry credentials');
   const key = url.searchParams.get('key') ?? 'peerjs';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) throw bad('signaling key must be 1–64 letters, digits, - or _');
