@@ -99,7 +99,9 @@ export class ThreadWindow implements ReactiveController {
 
   status(friendId: string, messageId: string, status: MessageStatus): void {
     if (friendId !== this.friendId) return;
-    this.#patches.set(messageId, { ...this.#patches.get(messageId), status });
+    const patch = this.#patches.get(messageId);
+    // Two changes in one batch: the later one wins only if it moves the status forward.
+    if (!patch?.status || moves(patch.status, status)) this.#patches.set(messageId, { ...patch, status });
     this.#queue();
   }
 
@@ -140,6 +142,11 @@ export class ThreadWindow implements ReactiveController {
   }
 }
 
+/** Statuses only move forward (a late `sending` never undoes `sent`); `failed` always shows. */
+function moves(from: MessageStatus, to: MessageStatus): boolean {
+  return to === 'failed' || STATUS_ORDER.indexOf(to) > STATUS_ORDER.indexOf(from);
+}
+
 function applyPatch(message: ChatMessage, patch: Patch | undefined): ChatMessage {
   if (!patch) return message;
   const { status, progress } = patch;
@@ -147,7 +154,6 @@ function applyPatch(message: ChatMessage, patch: Patch | undefined): ChatMessage
     progress && message.file
       ? { ...message.file, state: progress.state, bytes: progress.bytes, ...(progress.reason ? { reason: progress.reason } : {}) }
       : message.file;
-  const forward =
-    status && !message.incoming && (status === 'failed' || STATUS_ORDER.indexOf(status) > STATUS_ORDER.indexOf(message.status ?? 'sending'));
+  const forward = status && !message.incoming && moves(message.status ?? 'sending', status);
   return { ...message, ...(forward ? { status } : {}), ...(file ? { file } : {}) };
 }
