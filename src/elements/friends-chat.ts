@@ -78,9 +78,9 @@ export class FriendsChatElement extends LitElement {
 
   /** Storage namespace: two widgets with different profiles are two independent users. */
   declare profile: string;
-  /** `peerjs://host:port/path?key=…`, `peerjss://…` (TLS) or `manual:`. Empty: PeerJS cloud. */
+  /** `peerjs://host:port/path?key=…`, `peerjss://…` (TLS) or `manual:`. Empty: PeerJS cloud. Anything else: offline, with a `bad-attribute` error. */
   declare signaling: string;
-  /** JSON array of RTCIceServer (STUN/TURN). Empty: one public STUN server. */
+  /** JSON array of RTCIceServer (STUN/TURN). Empty: one public STUN server. Invalid: none, with a `bad-ice-servers` error. */
   declare iceServers: string;
   /** Relay through TURN only, so friends never learn this device's IP address. */
   declare relayOnly: boolean;

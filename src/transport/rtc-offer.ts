@@ -6,11 +6,20 @@ const GATHER_TIMEOUT = 10000;
 /**
  * The WebRTC offer/answer steps every backend that carries SDP itself shares (`manual:`
  * today; a broker that relays SDP, such as MQTT, tomorrow). No trickle: each step waits
- * for ICE gathering, so one offer and one answer are the whole exchange. Which side keeps
- * its session when both dialled at once is decided once, in core/connections.ts.
+ * for ICE gathering, so one offer and one answer are the whole exchange.
  */
 export function rtcConfig(context: { iceServers: RTCIceServer[]; relayOnly: boolean }): RTCConfiguration {
   return { iceServers: context.iceServers, iceTransportPolicy: context.relayOnly ? 'relay' : 'all' };
+}
+
+/**
+ * Glare: both sides sent an offer at once over a broker that relays SDP. The side with the
+ * smaller rendezvous ID keeps its offer; the other drops its own and answers. Both decide
+ * alike without a further message. (Two sessions that both opened are resolved once more,
+ * by profile ID, in core/connections.ts.)
+ */
+export function keepsOwnOffer(localId: string, remoteId: string): boolean {
+  return localId < remoteId;
 }
 
 /** The dialling side: opens the data channel and returns the complete offer SDP. */
