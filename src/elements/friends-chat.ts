@@ -13,7 +13,7 @@ import { renderChat } from './friends-chat.view.js';
 import type { FriendsChatThread } from './thread.js';
 import { translationContext } from './translation-context.js';
 import { settingsPatch } from './settings.js';
-import type { UiEventDetails, UiEventType } from './ui-event.js';
+import type { UiEvent, UiEventDetails, UiEventType } from './ui-event.js';
 
 /** Attributes whose change means a new engine (new store, identity or broker). */
 const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 'storage'] as const;
@@ -281,14 +281,14 @@ export class FriendsChatElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('theme')) this.#chat.reportOnce(checkTheme(this.theme).problem);
-    if (changed.has('lang')) this.#chat.reportOnce(checkLang(this.lang, '').problem);
+    if (changed.has('lang')) this.#chat.reportOnce(checkLang(this.lang, document.documentElement.lang).problem);
     if (changed.has('maxFileSize')) this.#chat.reportOnce(checkMaxFileSize(this.maxFileSize).problem);
     this.#translation.setValue(translation(this.#lang));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.isConnected || !this.hasUpdated) return;
-    // The first engine starts in connectedCallback; later changes of these restart it.
+    // The first engine starts when the element connects (ChatController); later changes of these restart it.
     if (ENGINE_ATTRIBUTES.some((name) => changed.has(name) && changed.get(name) !== undefined)) this.#chat.restart();
   }
 
@@ -324,7 +324,7 @@ export class FriendsChatElement extends LitElement {
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
     const root = super.createRenderRoot();
     for (const [type, act] of Object.entries(this.#actions())) {
-      root.addEventListener(type, (event) => (act as (detail: unknown) => void)((event as CustomEvent).detail));
+      root.addEventListener(type, (event) => (act as (detail: unknown) => void)((event as UiEvent<UiEventType>).detail));
     }
     return root;
   }
