@@ -8,6 +8,7 @@ import { rendezvousId } from '../../src/identity/identity.js';
 import { fromHex } from '../../src/util/bytes.js';
 import { NO_ICE, registeredIds, signalingUrl, uniqueProfile, waitForEvent, waitUntil } from '../helpers/env.js';
 import { watchNetwork } from '../helpers/network-watch.js';
+import { makeFriends, mountWidget } from '../helpers/widgets.js';
 
 async function mount(attributes: Record<string, string>): Promise<{ el: FriendsChatElement; ready: Promise<FriendsChatReadyEvent>; errors: FriendsChatErrorEvent[] }> {
   const el = document.createElement('friends-chat');
@@ -137,11 +138,17 @@ describe('<friends-chat>', () => {
     });
   }
 
-  it('reports malformed ice-servers, uses no ICE server at all and still goes online', async () => {
-    const { el, ready, errors } = await mount({ profile: uniqueProfile(), signaling: await signalingUrl(), 'ice-servers': '{not json', storage: 'memory' });
-    await ready;
-    expect(errors.map((e) => e.code)).to.deep.equal(['bad-ice-servers']);
-    await waitUntil(() => el.signalingState === 'online', 'online on the local broker');
+  it('reports malformed ice-servers and then uses no ICE server at all: friends still connect, no STUN server is asked', async () => {
+    const network = watchNetwork();
+    try {
+      const alice = await mountWidget({ 'ice-servers': '[{"urls":"stun:typo.example"', storage: 'memory' });
+      const bob = await mountWidget({ storage: 'memory' });
+      expect(alice.errors.map((e) => e.code)).to.deep.equal(['bad-ice-servers']);
+      await makeFriends(alice, bob);
+      expect(network.outside).to.deep.equal([]);
+    } finally {
+      network.restore();
+    }
   });
 
   it('switches theme live without losing its identity', async () => {
