@@ -22,7 +22,8 @@ function publicContractOnly() {
 export default {
   // The public surface only: the elements, their events and errors, and the entry points.
   globs: ['src/elements/**/*.ts', 'src/events/**/*.ts', 'src/errors.ts', 'src/index.ts', 'src/friends-chat.ts'],
-  exclude: ['src/**/*.styles.ts'],
+  // Models, controllers, the view template and internal events are not elements.
+  exclude: ['src/**/*.styles.ts', 'src/**/*.view.ts', 'src/elements/models/**', 'src/elements/controllers/**', 'src/elements/ui-event.ts', 'src/elements/translation-context.ts'],
   litelement: true,
   // package.json names custom-elements.json itself; the analyzer must not rewrite it (the
   // freshness check runs it with another --outdir, which it would write there instead).

@@ -4,6 +4,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { peerjsSlim } from './tools/peerjs-slim.mjs';
+import { templateWhitespace } from './tools/template-whitespace.mjs';
 
 export default {
   input: 'src/friends-chat.ts',
@@ -18,6 +19,7 @@ export default {
   treeshake: { moduleSideEffects: (id) => !id.includes('node_modules') || /peerjs/.test(id) },
   plugins: [
     peerjsSlim(),
+    templateWhitespace(),
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     commonjs({ include: /node_modules/ }),
     esbuild({

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /** Lowest first. `root` is src/index.ts and src/friends-chat.ts. */
 export const LAYERS = [
-  ['util', 'model', 'errors', 'i18n', 'config'],
+  ['util', 'model', 'errors', 'i18n'],
   ['crypto'],
   ['storage'],
   ['transport'],
@@ -15,6 +15,7 @@ export const LAYERS = [
   ['log'],
   ['files', 'mailbox'],
   ['core'],
+  ['config'],
   ['app'],
   ['events'],
   ['elements'],

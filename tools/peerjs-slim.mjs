@@ -1,6 +1,11 @@
-// Rollup/dev-server plugin: PeerJS without webrtc-adapter (and its sdp) and without
-// binarypack. See src/transport/peerjs/slim/ for why each stand-in is enough.
+// Rollup/dev-server plugin: PeerJS without webrtc-adapter (and its sdp), without
+// binarypack, and (in the bundle only: tests use full PeerJS to play a stranger that dials
+// with other serializations) without the parts in tools/peerjs-dead.mjs.
+// See src/transport/peerjs/slim/ for why each stand-in is enough.
 import { fileURLToPath } from 'node:url';
+import { dropDeadPeerjs } from './peerjs-dead.mjs';
+
+const PEERJS = /[\\/]peerjs[\\/]dist[\\/]bundler\.mjs$/;
 
 const slim = {
   'webrtc-adapter': fileURLToPath(new URL('../src/transport/peerjs/slim/webrtc-adapter.ts', import.meta.url)),
@@ -12,6 +17,9 @@ export function peerjsSlim() {
     name: 'friends-chat-peerjs-slim',
     resolveId(source) {
       return slim[source] ?? null;
+    },
+    transform(code, id) {
+      return PEERJS.test(id) ? { code: dropDeadPeerjs(code), map: null } : null;
     },
   };
 }

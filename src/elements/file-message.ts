@@ -2,8 +2,9 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { formatBytes, type MediaKind } from '../files/manifest.js';
 import type { StoredFile } from '../files/file-transfers.js';
 import type { ChatMessage } from '../core/message.js';
-import type { Translation } from '../i18n/index.js';
 import { sharedStyles } from './shared.styles.js';
+import { useTranslation } from './translation-context.js';
+import { UiEvent } from './ui-event.js';
 
 /** Loads a complete file's bytes and what they were sniffed as (null: download only). */
 export type FileSource = (messageId: string) => Promise<StoredFile | undefined>;
@@ -75,7 +76,6 @@ export class FriendsChatFile extends LitElement {
 
   static override properties = {
     message: { attribute: false },
-    t: { attribute: false },
     source: { attribute: false },
     _media: { state: true },
     _url: { state: true },
@@ -83,7 +83,7 @@ export class FriendsChatFile extends LitElement {
   };
 
   declare message: ChatMessage;
-  declare t: Translation;
+  readonly #t = useTranslation(this);
   declare source: FileSource;
   declare private _media: MediaKind | null;
   declare private _url: string;
@@ -137,7 +137,7 @@ export class FriendsChatFile extends LitElement {
   }
 
   protected override render() {
-    const t = this.t;
+    const t = this.#t();
     const file = this.message.file;
     if (!file) return html`<span class="meta">${t.file.failed('?')}</span>`;
     const active = file.state === 'waiting' || file.state === 'transferring';
@@ -159,7 +159,7 @@ export class FriendsChatFile extends LitElement {
         ? html`<progress max=${file.size || 1} .value=${file.bytes} aria-label=${t.file.progressLabel(file.name)}></progress>
             <div class="row">
               <span class="state" role="status">${file.state === 'waiting' ? t.file.waiting : t.file.transferring(percent)}</span>
-              <button class="secondary cancel" @click=${() => this.dispatchEvent(new CustomEvent('fc-cancel-file', { detail: { id: this.message.id }, bubbles: true, composed: true }))}>
+              <button class="secondary cancel" @click=${() => this.dispatchEvent(new UiEvent('fc-cancel-file', { id: this.message.id }, true))}>
                 ${t.file.cancel}
               </button>
             </div>`

@@ -1,15 +1,13 @@
 import { LitElement, html, nothing } from 'lit';
-import type { FriendInfo } from '../core/friend-info.js';
-import type { Translation } from '../i18n/index.js';
+import type { RosterEntry } from './models/roster-model.js';
 import { displayName } from './display-name.js';
 import './qr-code.js';
 import { rosterStyles } from './roster.styles.js';
 import { sharedStyles } from './shared.styles.js';
+import { useTranslation } from './translation-context.js';
+import { UiEvent } from './ui-event.js';
 
-export interface RosterEntry extends FriendInfo {
-  unread: number;
-  last: string;
-}
+export type { RosterEntry } from './models/roster-model.js';
 
 /**
  * The friend list: requests to answer, friends with presence and unread counts, adding a
@@ -20,14 +18,13 @@ export class FriendsChatRoster extends LitElement {
   static override styles = [sharedStyles, rosterStyles];
   static override properties = {
     friends: { attribute: false },
-    t: { attribute: false },
     selected: {},
     inviteLink: { attribute: false },
     _copied: { state: true },
   };
 
   declare friends: RosterEntry[];
-  declare t: Translation;
+  readonly #t = useTranslation(this);
   declare selected: string;
   declare inviteLink: string;
   declare private _copied: boolean;
@@ -41,7 +38,7 @@ export class FriendsChatRoster extends LitElement {
   }
 
   protected override render() {
-    const t = this.t;
+    const t = this.#t();
     const requests = this.friends.filter((f) => f.state === 'incoming');
     const others = this.friends.filter((f) => f.state !== 'incoming' && f.state !== 'blocked');
     return html`
@@ -91,7 +88,7 @@ export class FriendsChatRoster extends LitElement {
         <button type="submit">${t.add}</button>
       </form>
       <div class="invite" part="invite">
-        <button class="secondary" @click=${() => this.#emit('fc-invite', '')}>${t.invite}</button>
+        <button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-invite', null))}>${t.invite}</button>
         ${this.inviteLink
           ? html`<label for="invite-link">${t.inviteHelp}</label>
               <input id="invite-link" readonly .value=${this.inviteLink} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
@@ -106,7 +103,7 @@ export class FriendsChatRoster extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
-    this.dispatchEvent(new CustomEvent('fc-add', { detail: { text: String(data.get('add') ?? ''), note: String(data.get('note') ?? '') } }));
+    this.dispatchEvent(new UiEvent('fc-add', { text: String(data.get('add') ?? ''), note: String(data.get('note') ?? '') }));
     form.reset();
   }
 
@@ -119,8 +116,8 @@ export class FriendsChatRoster extends LitElement {
     }
   }
 
-  #emit(type: string, id: string): void {
-    this.dispatchEvent(new CustomEvent(type, { detail: { id } }));
+  #emit(type: 'fc-open' | 'fc-accept' | 'fc-decline', id: string): void {
+    this.dispatchEvent(new UiEvent(type, { id }));
   }
 }
 

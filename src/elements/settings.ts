@@ -1,14 +1,21 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { Lang, Translation } from '../i18n/index.js';
+import type { Lang } from '../i18n/index.js';
 import { sharedStyles } from './shared.styles.js';
+import { useTranslation } from './translation-context.js';
+import { UiEvent, type SettingsChange } from './ui-event.js';
 
 /** What the settings panel changes on the widget (the parent applies it). */
-export interface SettingsChange {
-  displayName?: string;
-  theme?: 'light' | 'dark' | 'auto';
-  lang?: Lang;
-  typing?: boolean;
-  receipts?: boolean;
+export type { SettingsChange } from './ui-event.js';
+
+/** The root element's properties a settings change sets (invalid values are left out). */
+export function settingsPatch(change: SettingsChange): Record<string, string | boolean> {
+  const patch: Record<string, string | boolean> = {};
+  if (change.displayName !== undefined) patch['displayName'] = change.displayName.slice(0, 64);
+  if (change.theme === 'light' || change.theme === 'dark' || change.theme === 'auto') patch['theme'] = change.theme;
+  if (change.lang === 'en' || change.lang === 'de') patch['lang'] = change.lang;
+  if (change.typing !== undefined) patch['noTypingIndicators'] = !change.typing;
+  if (change.receipts !== undefined) patch['noReadReceipts'] = !change.receipts;
+  return patch;
 }
 
 /**
@@ -75,7 +82,6 @@ export class FriendsChatSettings extends LitElement {
   ];
 
   static override properties = {
-    t: { attribute: false },
     displayName: {},
     theme: {},
     lang: {},
@@ -85,7 +91,7 @@ export class FriendsChatSettings extends LitElement {
     message: {},
   };
 
-  declare t: Translation;
+  readonly #t = useTranslation(this);
   declare displayName: string;
   declare theme: string;
   declare lang: Lang;
@@ -108,7 +114,7 @@ export class FriendsChatSettings extends LitElement {
   }
 
   protected override render() {
-    const s = this.t.settings;
+    const s = this.#t().settings;
     return html`
       <h3 id="settings-title">${s.title}</h3>
       <form aria-labelledby="settings-title" @submit=${(e: Event) => e.preventDefault()}>
@@ -175,14 +181,14 @@ export class FriendsChatSettings extends LitElement {
   }
 
   #change(change: SettingsChange): void {
-    this.dispatchEvent(new CustomEvent('fc-settings', { detail: change }));
+    this.dispatchEvent(new UiEvent('fc-settings', change));
   }
 
   #export(event: SubmitEvent): void {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const passphrase = (form.elements.namedItem('passphrase') as HTMLInputElement).value;
-    this.dispatchEvent(new CustomEvent('fc-export', { detail: { passphrase } }));
+    this.dispatchEvent(new UiEvent('fc-export', { passphrase }));
   }
 
   #import(event: SubmitEvent): void {
@@ -190,7 +196,7 @@ export class FriendsChatSettings extends LitElement {
     const form = event.target as HTMLFormElement;
     const backup = (form.elements.namedItem('backup-in') as HTMLTextAreaElement).value.trim();
     const passphrase = (form.elements.namedItem('passphrase') as HTMLInputElement).value;
-    this.dispatchEvent(new CustomEvent('fc-import', { detail: { backup, passphrase } }));
+    this.dispatchEvent(new UiEvent('fc-import', { backup, passphrase }));
   }
 }
 

@@ -1,13 +1,15 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage } from '../core/message.js';
-import type { Lang, Translation } from '../i18n/index.js';
+import type { Lang } from '../i18n/index.js';
 import { displayName } from './display-name.js';
 import './file-message.js';
 import type { FileSource } from './file-message.js';
 import { messageText } from './message-text.js';
 import { sharedStyles } from './shared.styles.js';
 import { threadStyles } from './thread.styles.js';
+import { useTranslation } from './translation-context.js';
+import { UiEvent } from './ui-event.js';
 
 /**
  * One conversation: messages grouped by day, own vs. theirs with status ticks, typing,
@@ -19,7 +21,6 @@ export class FriendsChatThread extends LitElement {
   static override properties = {
     friend: { attribute: false },
     messages: { attribute: false },
-    t: { attribute: false },
     lang: {},
     typing: { type: Boolean },
     hasOlder: { type: Boolean },
@@ -32,7 +33,7 @@ export class FriendsChatThread extends LitElement {
 
   declare friend: FriendInfo;
   declare messages: ChatMessage[];
-  declare t: Translation;
+  readonly #t = useTranslation(this);
   declare lang: Lang;
   declare typing: boolean;
   declare hasOlder: boolean;
@@ -111,25 +112,25 @@ export class FriendsChatThread extends LitElement {
     const first = this.renderRoot.querySelector('.message') as HTMLElement | null;
     this.#loading = true;
     this.#anchor = first ? { id: first.dataset['id']!, top: first.offsetTop } : null;
-    this.dispatchEvent(new CustomEvent('fc-load-older'));
+    this.dispatchEvent(new UiEvent('fc-load-older', null));
   }
 
   protected override render() {
-    const t = this.t;
+    const t = this.#t();
     const friend = this.friend;
     const blocked = friend.keyChanged || friend.state !== 'friend';
     const { days, times } = formatters(this.lang);
     let lastDay = '';
     return html`
       <div class="header">
-        <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new CustomEvent('fc-back'))}>${t.back}</button>
+        <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new UiEvent('fc-back', null))}>${t.back}</button>
         <span class="name">${displayName(friend, t)}</span>
         <span class="meta">${t.presence[friend.presence]}</span>
       </div>
       ${friend.keyChanged
         ? html`<p class="warning" role="alert">
             ${t.keyChanged} ${t.safetyNumber}: <code>${this.safetyNumber}</code>
-            <button class="secondary" @click=${() => this.dispatchEvent(new CustomEvent('fc-verify'))}>${t.verify}</button>
+            <button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-verify', null))}>${t.verify}</button>
           </p>`
         : nothing}
       <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t)} @scroll=${this.#scroll}>
@@ -144,12 +145,12 @@ export class FriendsChatThread extends LitElement {
             <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}>${m.expired
               ? html`<span class="text">${t.expired}</span>`
               : m.kind === 'file'
-                ? html`<friends-chat-file .message=${m} .t=${t} .source=${this.fileSource}></friends-chat-file>`
+                ? html`<friends-chat-file .message=${m} .source=${this.fileSource}></friends-chat-file>`
                 : html`<span class="text">${messageText(m.text)}</span>`}<span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}</span></div>`;
         })}
       </div>
       ${this.hasNewer
-        ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new CustomEvent('fc-load-newer'))}>${t.jumpToNewest}</button>`
+        ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new UiEvent('fc-load-newer', null))}>${t.jumpToNewest}</button>`
         : nothing}
       <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t)) : ''}</div>
       <form
@@ -207,7 +208,7 @@ export class FriendsChatThread extends LitElement {
   }
 
   #sendFiles(files: File[]): void {
-    if (files.length) this.dispatchEvent(new CustomEvent('fc-files', { detail: { files } }));
+    if (files.length) this.dispatchEvent(new UiEvent('fc-files', { files }));
   }
 
   get #blocked(): boolean {
@@ -230,7 +231,7 @@ export class FriendsChatThread extends LitElement {
     const now = Date.now();
     if (now - this.#typingSent > 3000) {
       this.#typingSent = now;
-      this.dispatchEvent(new CustomEvent('fc-typing'));
+      this.dispatchEvent(new UiEvent('fc-typing', null));
     }
   }
 
@@ -243,7 +244,7 @@ export class FriendsChatThread extends LitElement {
     const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
     const text = area.value;
     if (!text.trim()) return;
-    this.dispatchEvent(new CustomEvent('fc-send', { detail: { text } }));
+    this.dispatchEvent(new UiEvent('fc-send', { text }));
     area.value = '';
     this.#typingSent = 0;
   }

@@ -1,29 +1,62 @@
-import type { SignalingConfig } from '../config/signaling-url.js';
 import { FriendsChatError } from '../errors.js';
 import type { Signaling } from './signaling.js';
 
+/** What every backend gets besides its own parsed URL. */
 export interface SignalingContext {
   iceServers: RTCIceServer[];
   relayOnly: boolean;
 }
 
-type Factory = (config: SignalingConfig, context: SignalingContext) => Signaling;
+/**
+ * One signaling backend: the URL schemes it answers, a parser that checks the `signaling`
+ * attribute (throwing `bad-signaling` with what was wrong, before anything connects) and a
+ * factory. Adding a backend is one `registry.register(strategy)` call.
+ */
+export interface SignalingStrategy<C> {
+  /** Schemes without the colon, e.g. `['peerjs', 'peerjss']`. */
+  readonly schemes: readonly string[];
+  parse(value: string): C;
+  create(config: C, context: SignalingContext): Signaling;
+}
+
+/** A checked `signaling` value: which scheme, and how to build its backend. */
+export interface SignalingPlan {
+  readonly scheme: string;
+  create(context: SignalingContext): Signaling;
+}
+
+type Planner = (value: string, scheme: string) => SignalingPlan;
 
 /**
- * Maps `signaling` schemes to backends. Held per element (no module singleton), so tests
- * and embedders can plug a backend into one widget without touching another.
+ * Maps `signaling` schemes to strategies. Each widget gets its own registry (see
+ * `src/app/default-registry.ts`), so tests and embedders can plug a backend into one
+ * widget without touching another.
  */
 export class SignalingRegistry {
-  readonly #factories = new Map<string, Factory>();
+  readonly #planners = new Map<string, Planner>();
 
-  register(scheme: SignalingConfig['scheme'], factory: Factory): this {
-    this.#factories.set(scheme, factory);
+  register<C>(strategy: SignalingStrategy<C>): this {
+    const planner: Planner = (value, scheme) => {
+      const config = strategy.parse(value);
+      return { scheme, create: (context) => strategy.create(config, context) };
+    };
+    for (const scheme of strategy.schemes) this.#planners.set(scheme.toLowerCase(), planner);
     return this;
   }
 
-  create(config: SignalingConfig, context: SignalingContext): Signaling {
-    const factory = this.#factories.get(config.scheme);
-    if (!factory) throw new FriendsChatError('bad-signaling', `no signaling backend for "${config.scheme}:"`);
-    return factory(config, context);
+  get schemes(): string[] {
+    return [...this.#planners.keys()];
+  }
+
+  /** Checks a `signaling` value; throws `bad-signaling` for an unknown scheme or a bad URL. */
+  parse(value: string): SignalingPlan {
+    const text = value.trim();
+    const scheme = (/^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1] ?? text).toLowerCase();
+    const planner = this.#planners.get(scheme);
+    if (!planner) {
+      const known = this.schemes.map((s) => `${s}:`).join(', ');
+      throw new FriendsChatError('bad-signaling', `signaling "${text.slice(0, 80)}" must start with one of ${known}`);
+    }
+    return planner(text, scheme);
   }
 }

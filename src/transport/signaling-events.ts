@@ -1,13 +1,14 @@
 import { toFriendsChatError, type FriendsChatError } from '../errors.js';
-import type { Channel } from './channel.js';
-import type { SignalingState } from './signaling.js';
 import type { SecurityWarningReason } from '../model/index.js';
 import { Listeners } from '../util/listeners.js';
+import type { Channel } from './channel.js';
+import type { SignalingState } from './signaling.js';
 
 /**
- * Listener bookkeeping shared by Signaling adapters. A listener that throws is reported as
- * an error (never thrown back into the adapter's callback); an error listener that throws
- * has nowhere left to report to and is ignored.
+ * The listener half of every Signaling backend, written once: a backend `extends
+ * SignalingEvents` and only emits. A listener that throws is reported as an error (never
+ * thrown back into the backend's callback); an error listener that throws has nowhere left
+ * to report to and is ignored.
  */
 export class SignalingEvents {
   readonly #channel = new Listeners<[Channel]>();

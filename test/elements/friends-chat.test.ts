@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/friends-chat.js';
 import type { FriendsChatElement } from '../../src/elements/friends-chat.js';
 import type { FriendsChatErrorEvent } from '../../src/events/error-event.js';
@@ -6,6 +7,8 @@ import type { FriendsChatReadyEvent } from '../../src/events/ready-event.js';
 import { rendezvousId } from '../../src/identity/identity.js';
 import { fromHex } from '../../src/util/bytes.js';
 import { NO_ICE, registeredIds, signalingUrl, uniqueProfile, waitForEvent, waitUntil } from '../helpers/env.js';
+import { watchNetwork } from '../helpers/network-watch.js';
+import { makeFriends, mountWidget } from '../helpers/widgets.js';
 
 async function mount(attributes: Record<string, string>): Promise<{ el: FriendsChatElement; ready: Promise<FriendsChatReadyEvent>; errors: FriendsChatErrorEvent[] }> {
   const el = document.createElement('friends-chat');
@@ -62,22 +65,90 @@ describe('<friends-chat>', () => {
     expect(dbs.map((d) => d.name)).to.not.include(`friends-chat:${profile}`);
   });
 
-  it('reports an unknown theme, falls back to auto and keeps working', async () => {
-    const { el, ready, errors } = await mount({ profile: uniqueProfile(), theme: 'purple', signaling: await signalingUrl(), 'ice-servers': NO_ICE });
-    await ready;
-    expect(errors.map((e) => e.code)).to.include('bad-attribute');
-    expect(errors.find((e) => e.code === 'bad-attribute')!.message).to.contain('purple');
-    const base = el.shadowRoot!.querySelector('[part=base]')!;
-    expect(base.classList.contains('light') || base.classList.contains('dark')).to.equal(true);
-    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('purple');
+  it('reports an unknown theme, falls back to auto and follows prefers-color-scheme live', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      const { el, ready, errors } = await mount({ profile: uniqueProfile(), theme: 'purple', signaling: await signalingUrl(), 'ice-servers': NO_ICE });
+      await ready;
+      expect(errors.map((e) => e.code)).to.include('bad-attribute');
+      expect(errors.find((e) => e.code === 'bad-attribute')!.message).to.contain('purple');
+      await el.updateComplete;
+      const base = el.shadowRoot!.querySelector('[part=base]')!;
+      expect([...base.classList].filter((c) => c === 'light' || c === 'dark')).to.deep.equal(['dark']);
+      await emulateMedia({ colorScheme: 'light' });
+      await waitUntil(() => base.classList.contains('light'), 'the widget follows the system to light');
+      expect(base.classList.contains('dark')).to.equal(false);
+      expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('purple');
+    } finally {
+      await emulateMedia({ colorScheme: 'no-preference' });
+    }
   });
 
-  it('reports an unparsable signaling URL and malformed ice-servers instead of throwing', async () => {
-    const { ready, errors } = await mount({ profile: uniqueProfile(), signaling: 'ftp://nope', 'ice-servers': '{not json', storage: 'memory' });
-    await ready;
-    const codes = errors.map((e) => e.code);
-    expect(codes).to.include('bad-signaling');
-    expect(codes).to.include('bad-ice-servers');
+  it('keeps an explicit theme whatever the system prefers', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      const { el, ready } = await mount({ profile: uniqueProfile(), theme: 'light', storage: 'memory', signaling: await signalingUrl(), 'ice-servers': NO_ICE });
+      await ready;
+      await el.updateComplete;
+      const base = el.shadowRoot!.querySelector('[part=base]')!;
+      expect(base.classList.contains('light')).to.equal(true);
+      expect(base.classList.contains('dark')).to.equal(false);
+    } finally {
+      await emulateMedia({ colorScheme: 'no-preference' });
+    }
+  });
+
+  it('fails closed on a bad signaling attribute: offline, a bad-attribute error and alert, no connection to any host', async () => {
+    const network = watchNetwork();
+    try {
+      const bad = await mount({ profile: uniqueProfile('closed'), storage: 'memory', signaling: 'ftp://nope', 'ice-servers': NO_ICE });
+      await bad.ready;
+      // A second widget on the local broker: once it is online, the first had as long to try.
+      const good = await mount({ profile: uniqueProfile('open'), storage: 'memory', signaling: await signalingUrl(), 'ice-servers': NO_ICE });
+      await good.ready;
+      await waitUntil(() => good.el.signalingState === 'online', 'the second widget is online');
+      expect(bad.errors.map((e) => e.code)).to.deep.equal(['bad-attribute']);
+      expect(bad.errors[0]!.message).to.contain('ftp://nope');
+      expect(bad.el.signalingState).to.equal('offline');
+      await bad.el.updateComplete;
+      expect(bad.el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('ftp://nope');
+      expect(network.outside).to.deep.equal([]);
+      // Still usable: the identity is there and invites can be made.
+      expect(bad.el.profileId).to.match(/^[0-9a-f]{64}$/);
+      expect(await bad.el.createInvite()).to.match(/^fc1\./);
+    } finally {
+      network.restore();
+    }
+  });
+
+  for (const signaling of ['peerjs://user:pw@127.0.0.1:9/peerjs', 'peerjs://127.0.0.1:9/peerjs?key=<x>', 'mqtt://127.0.0.1:1883', 'loopback:test']) {
+    it(`stays offline with signaling="${signaling}" and says why`, async () => {
+      const network = watchNetwork();
+      try {
+        const { el, ready, errors } = await mount({ profile: uniqueProfile('closed'), storage: 'memory', signaling, 'ice-servers': NO_ICE });
+        await ready;
+        expect(errors.map((e) => e.code)).to.deep.equal(['bad-attribute']);
+        expect(el.signalingState).to.equal('offline');
+        await el.updateComplete;
+        expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain(errors[0]!.message);
+        expect(network.outside).to.deep.equal([]);
+      } finally {
+        network.restore();
+      }
+    });
+  }
+
+  it('reports malformed ice-servers and then uses no ICE server at all: friends still connect, no STUN server is asked', async () => {
+    const network = watchNetwork();
+    try {
+      const alice = await mountWidget({ 'ice-servers': '[{"urls":"stun:typo.example"', storage: 'memory' });
+      const bob = await mountWidget({ storage: 'memory' });
+      expect(alice.errors.map((e) => e.code)).to.deep.equal(['bad-ice-servers']);
+      await makeFriends(alice, bob);
+      expect(network.outside).to.deep.equal([]);
+    } finally {
+      network.restore();
+    }
   });
 
   it('switches theme live without losing its identity', async () => {

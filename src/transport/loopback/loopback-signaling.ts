@@ -1,15 +1,14 @@
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
-import type { SecurityWarningReason } from '../../model/index.js';
 import type { Channel } from '../channel.js';
+import type { SignalingStrategy } from '../registry.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { ExtraRegistrations } from '../extra-registrations.js';
 import { SignalingEvents } from '../signaling-events.js';
 import type { LoopbackChannel, LoopbackNetwork } from './loopback-network.js';
 
 /** Signaling over a LoopbackNetwork: the in-memory broker of core tests. */
-export class LoopbackSignaling implements Signaling {
+export class LoopbackSignaling extends SignalingEvents implements Signaling {
   readonly #network: LoopbackNetwork;
-  readonly #events = new SignalingEvents();
   readonly #fingerprint: string;
   /** Partitions and crashes cut a node, i.e. this ID and every extra one (`listen`). */
   readonly #node: (() => string) | undefined;
@@ -21,10 +20,11 @@ export class LoopbackSignaling implements Signaling {
   #closed = false;
 
   constructor(network: LoopbackNetwork, node?: () => string) {
+    super();
     this.#network = network;
     this.#fingerprint = network.newFingerprint();
     this.#node = node;
-    this.#extra = new ExtraRegistrations(() => new LoopbackSignaling(network, () => this.#id), this.#events, () => this.#showState());
+    this.#extra = new ExtraRegistrations(() => new LoopbackSignaling(network, () => this.#id), this, () => this.#showState());
   }
 
   get state(): SignalingState {
@@ -64,23 +64,7 @@ export class LoopbackSignaling implements Signaling {
     this.#extra.close();
     if (this.#state === 'online') this.#network.unregister(this.#id);
     this.#setState('offline');
-    this.#events.clear();
-  }
-
-  onChannel(listener: (channel: Channel) => void): () => void {
-    return this.#events.onChannel(listener);
-  }
-
-  onState(listener: (state: SignalingState) => void): () => void {
-    return this.#events.onState(listener);
-  }
-
-  onError(listener: (error: FriendsChatError) => void): () => void {
-    return this.#events.onError(listener);
-  }
-
-  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void {
-    return this.#events.onWarning(listener);
+    this.clear();
   }
 
   #register(): void {
@@ -92,7 +76,7 @@ export class LoopbackSignaling implements Signaling {
       }
       this.#setState('online');
     } catch (error) {
-      this.#events.emitError(toFriendsChatError(error, 'signaling-failed'));
+      this.emitError(toFriendsChatError(error, 'signaling-failed'));
       this.#setState('offline');
       this.#scheduleRetry();
     }
@@ -108,7 +92,7 @@ export class LoopbackSignaling implements Signaling {
       channel.close();
       return;
     }
-    this.#events.emitChannel(channel);
+    this.emitChannel(channel);
   }
 
   #setState(state: SignalingState): void {
@@ -120,6 +104,22 @@ export class LoopbackSignaling implements Signaling {
     const state = this.state;
     if (this.#shown === state) return;
     this.#shown = state;
-    this.#events.emitState(state);
+    this.emitState(state);
   }
+}
+
+/**
+ * `loopback:name`: the in-memory network of tests, looked up by name. Not in the default
+ * registry; a test registers it with `registry.register(loopbackStrategy(networkFor))`.
+ */
+export function loopbackStrategy(networkFor: (name: string) => LoopbackNetwork): SignalingStrategy<string> {
+  return {
+    schemes: ['loopback'],
+    parse(value) {
+      const name = /^loopback:([A-Za-z0-9_-]{1,64})$/.exec(value.trim())?.[1];
+      if (!name) throw new FriendsChatError('bad-signaling', 'loopback signaling needs a name of 1–64 letters, digits, - or _');
+      return name;
+    },
+    create: (name) => new LoopbackSignaling(networkFor(name)),
+  };
 }

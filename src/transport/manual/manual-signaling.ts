@@ -1,14 +1,15 @@
-import { FriendsChatError, toFriendsChatError } from '../../errors.js';
+import { FriendsChatError } from '../../errors.js';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../util/bytes.js';
-import type { SecurityWarningReason } from '../../model/index.js';
 import type { Channel } from '../channel.js';
+import type { ManualCapable } from '../manual-capable.js';
+import type { SignalingContext, SignalingStrategy } from '../registry.js';
 import { RtcChannel } from '../rtc-channel.js';
+import { answerOffer, applyAnswer, createOffer, onIncomingChannel, rtcConfig } from '../rtc-offer.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { SignalingEvents } from '../signaling-events.js';
 
 const PREFIX = 'fcm1.';
 const MAX_BLOB = 32 * 1024;
-const GATHER_TIMEOUT = 10000;
 
 /**
  * `signaling="manual:"`: no server at all. One side creates an offer, the other pastes it
@@ -16,16 +17,16 @@ const GATHER_TIMEOUT = 10000;
  * handshake follows. Offers and answers are compact copy-paste strings carrying the full
  * SDP (ICE gathering completes first; there is no trickle).
  */
-export class ManualSignaling implements Signaling {
-  readonly #events = new SignalingEvents();
+export class ManualSignaling extends SignalingEvents implements Signaling, ManualCapable {
   readonly #config: RTCConfiguration;
   #pending: RTCPeerConnection | null = null;
   #state: SignalingState = 'offline';
   #closed = false;
   readonly #connections = new Set<RTCPeerConnection>();
 
-  constructor(options: { iceServers: RTCIceServer[]; relayOnly: boolean }) {
-    this.#config = { iceServers: options.iceServers, iceTransportPolicy: options.relayOnly ? 'relay' : 'all' };
+  constructor(context: SignalingContext) {
+    super();
+    this.#config = rtcConfig(context);
   }
 
   get state(): SignalingState {
@@ -35,7 +36,7 @@ export class ManualSignaling implements Signaling {
   start(): void {
     if (this.#closed) return;
     this.#state = 'online';
-    this.#events.emitState('online');
+    this.emitState('online');
   }
 
   nudge(): void {}
@@ -44,48 +45,27 @@ export class ManualSignaling implements Signaling {
     return Promise.reject(new FriendsChatError('connection-failed', 'manual signaling connects only by exchanging an offer and an answer'));
   }
 
-  /** Step 1 (this side): an offer to give to the friend. */
   async createOffer(): Promise<string> {
     this.#pending?.close();
     const pc = this.#peer();
     this.#pending = pc;
-    const dc = pc.createDataChannel('friends-chat', { ordered: true });
+    const { dc, sdp } = await createOffer(pc);
     dc.addEventListener('open', () => this.#emit(pc, dc, true), { once: true });
-    await pc.setLocalDescription(await pc.createOffer());
-    await gathered(pc);
-    return encode('offer', pc.localDescription!.sdp);
+    return encode('offer', sdp);
   }
 
-  /** Step 2 (the friend's side): takes an offer, returns the answer to send back. */
   async acceptOffer(offer: string): Promise<string> {
     const sdp = decode(offer, 'offer');
     const pc = this.#peer();
-    pc.addEventListener('datachannel', (event) => {
-      const dc = event.channel;
-      if (dc.readyState === 'open') this.#emit(pc, dc, false);
-      else dc.addEventListener('open', () => this.#emit(pc, dc, false), { once: true });
-    });
-    try {
-      await pc.setRemoteDescription({ type: 'offer', sdp });
-      await pc.setLocalDescription(await pc.createAnswer());
-      await gathered(pc);
-    } catch (error) {
-      pc.close();
-      throw toFriendsChatError(error, 'bad-input');
-    }
-    return encode('answer', pc.localDescription!.sdp);
+    onIncomingChannel(pc, (dc) => this.#emit(pc, dc, false));
+    return encode('answer', await answerOffer(pc, sdp));
   }
 
-  /** Step 3 (this side again): takes the friend's answer; the channel opens after it. */
   async acceptAnswer(answer: string): Promise<void> {
     const sdp = decode(answer, 'answer');
     const pc = this.#pending;
     if (!pc) throw new FriendsChatError('bad-input', 'create an offer first');
-    try {
-      await pc.setRemoteDescription({ type: 'answer', sdp });
-    } catch (error) {
-      throw toFriendsChatError(error, 'bad-input');
-    }
+    await applyAnswer(pc, sdp);
     this.#pending = null;
   }
 
@@ -94,25 +74,9 @@ export class ManualSignaling implements Signaling {
     this.#pending?.close();
     this.#pending = null;
     this.#state = 'offline';
-    this.#events.emitState('offline');
-    this.#events.clear();
+    this.emitState('offline');
+    this.clear();
     for (const pc of this.#connections) if (pc.connectionState !== 'connected') pc.close();
-  }
-
-  onChannel(listener: (channel: Channel) => void): () => void {
-    return this.#events.onChannel(listener);
-  }
-
-  onState(listener: (state: SignalingState) => void): () => void {
-    return this.#events.onState(listener);
-  }
-
-  onError(listener: (error: FriendsChatError) => void): () => void {
-    return this.#events.onError(listener);
-  }
-
-  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void {
-    return this.#events.onWarning(listener);
   }
 
   #peer(): RTCPeerConnection {
@@ -130,27 +94,19 @@ export class ManualSignaling implements Signaling {
       pc.close();
       return;
     }
-    this.#events.emitChannel(new RtcChannel({ pc, dc, remoteId: 'manual', initiator, report: (e) => this.#events.emitError(e) }));
+    this.emitChannel(new RtcChannel({ pc, dc, remoteId: 'manual', initiator, report: (e) => this.emitError(e) }));
   }
 }
 
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      if (pc.iceGatheringState !== 'complete') return;
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', done);
-      resolve();
-    };
-    // Without STUN gathering ends at once; with an unreachable one it may never end: use what we have.
-    const timer = setTimeout(() => {
-      pc.removeEventListener('icegatheringstatechange', done);
-      resolve();
-    }, GATHER_TIMEOUT);
-    pc.addEventListener('icegatheringstatechange', done);
-  });
-}
+/** `manual:`: copy-paste offers and answers, no server. */
+export const manualStrategy: SignalingStrategy<null> = {
+  schemes: ['manual'],
+  parse(value) {
+    if (!/^manual:?$/i.test(value.trim())) throw new FriendsChatError('bad-signaling', 'manual signaling takes nothing after "manual:"');
+    return null;
+  },
+  create: (_config, context) => new ManualSignaling(context),
+};
 
 function encode(type: 'offer' | 'answer', sdp: string): string {
   return PREFIX + toBase64Url(utf8(JSON.stringify({ t: type === 'offer' ? 'o' : 'a', sdp })));

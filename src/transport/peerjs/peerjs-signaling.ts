@@ -1,7 +1,6 @@
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import { Backoff } from '../../util/backoff.js';
-import type { SecurityWarningReason } from '../../model/index.js';
 import type { Channel } from '../channel.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { peerjsChannel } from './peerjs-channel.js';
@@ -41,16 +40,15 @@ interface ServerMessage {
  * restarts and "ID taken" after a reload (both retried with back-off), and accepts only
  * `raw` data connections: any other offer is refused before PeerJS can act on it.
  */
-export class PeerjsSignaling implements Signaling {
+export class PeerjsSignaling extends SignalingEvents implements Signaling {
   readonly #options: PeerjsOptions;
   readonly #backoff = new Backoff();
-  readonly #events = new SignalingEvents();
   readonly #dials = new Map<string, Set<(error: FriendsChatError) => void>>();
   #peer: Peer | null = null;
   #localId = '';
   #state: SignalingState = 'offline';
   /** Pairwise rendezvous IDs (`listen`): one more PeerJS client each. */
-  readonly #extra = new ExtraRegistrations(() => new PeerjsSignaling(this.#options), this.#events, () => this.#showState());
+  readonly #extra = new ExtraRegistrations(() => new PeerjsSignaling(this.#options), this, () => this.#showState());
   #shown: SignalingState = 'offline';
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pendingIncoming = 0;
@@ -58,6 +56,7 @@ export class PeerjsSignaling implements Signaling {
   #closed = false;
 
   constructor(options: PeerjsOptions) {
+    super();
     this.#options = options;
   }
 
@@ -151,23 +150,7 @@ export class PeerjsSignaling implements Signaling {
     for (const waiting of this.#dials.values()) {
       for (const fail of [...waiting]) fail(new FriendsChatError('connection-failed', 'signaling closed'));
     }
-    this.#events.clear();
-  }
-
-  onChannel(listener: (channel: Channel) => void): () => void {
-    return this.#events.onChannel(listener);
-  }
-
-  onState(listener: (state: SignalingState) => void): () => void {
-    return this.#events.onState(listener);
-  }
-
-  onError(listener: (error: FriendsChatError) => void): () => void {
-    return this.#events.onError(listener);
-  }
-
-  onWarning(listener: (reason: SecurityWarningReason, peer: string, detail: string) => void): () => void {
-    return this.#events.onWarning(listener);
+    this.clear();
   }
 
   #connect(): void {
@@ -240,7 +223,7 @@ export class PeerjsSignaling implements Signaling {
           // Every offer carries a fresh connection ID: one seen before is a broker replaying it.
           const seen = `${message.src}/${payload.connectionId}`;
           if (this.#seenOffers.has(seen)) {
-            this.#events.emitWarning('replayed-offer', message.src, 'the signaling server delivered an offer a second time; ignored');
+            this.emitWarning('replayed-offer', message.src, 'the signaling server delivered an offer a second time; ignored');
             return;
           }
           this.#seenOffers.add(seen);
@@ -279,7 +262,7 @@ export class PeerjsSignaling implements Signaling {
     connection.on('open', () => {
       if (done) return;
       finish();
-      this.#events.emitChannel(peerjsChannel(connection, false, (e) => this.#report(e)));
+      this.emitChannel(peerjsChannel(connection, false, (e) => this.#report(e)));
     });
     connection.on('close', finish);
     connection.on('error', finish);
@@ -338,10 +321,10 @@ export class PeerjsSignaling implements Signaling {
     const state = this.state;
     if (this.#shown === state) return;
     this.#shown = state;
-    this.#events.emitState(state);
+    this.emitState(state);
   }
 
   #report(error: unknown): void {
-    this.#events.emitError(error);
+    this.emitError(error);
   }
 }

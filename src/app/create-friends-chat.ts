@@ -1,0 +1,79 @@
+import type { FriendsChatConfig } from '../config/attributes.js';
+import { ChatEngine, type ChatEngineOptions } from '../core/chat-engine.js';
+import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
+import { toFriendsChatError } from '../errors.js';
+import { OfflineSignaling } from '../transport/offline-signaling.js';
+import type { Signaling } from '../transport/signaling.js';
+import type { ProfileStores } from './profile-stores.js';
+
+/** Everything the engine reports and reads while it runs (all but its ports). */
+export type FriendsChatHooks = Omit<ChatEngineOptions, 'store' | 'signaling'>;
+
+/** A running widget core: the engine and the signaling backend it was built on. */
+export interface FriendsChat {
+  readonly engine: ChatEngine;
+  readonly signaling: Signaling;
+  /** Stops the engine (and its signaling) and lets another tab take the profile. */
+  stop(): void;
+}
+
+export interface CreateOptions {
+  stores: ProfileStores;
+  /** Aborting drops every later event and stops what was being built. */
+  signal: AbortSignal;
+  /** Another tab holds this profile; this one waits for it. */
+  onWaiting?: () => void;
+}
+
+/**
+ * The composition root: from a checked config, takes the profile's tab lock, opens its
+ * store, builds the signaling backend (or, if the `signaling` attribute was wrong, one
+ * that stays offline: fail closed) and opens the engine on them. Resolves null if aborted
+ * first. Errors of the engine reach `hooks.onError`; a failure to open rejects.
+ */
+export async function createFriendsChat(config: FriendsChatConfig, hooks: FriendsChatHooks, options: CreateOptions): Promise<FriendsChat | null> {
+  const { signal } = options;
+  const live = (): boolean => !signal.aborted;
+  let lock: ProfileLock | null = null;
+  if (config.storage !== 'memory') {
+    const held = lockProfile(`friends-chat:${config.profile}`, () => live() && options.onWaiting?.());
+    lock = held;
+    signal.addEventListener('abort', () => held.release(), { once: true });
+    await held.acquired;
+    if (!live()) return null;
+  }
+  let signaling: Signaling;
+  try {
+    signaling = config.signaling?.create({ iceServers: config.iceServers, relayOnly: config.relayOnly }) ?? new OfflineSignaling();
+  } catch (error) {
+    hooks.onError(toFriendsChatError(error, 'bad-signaling'));
+    signaling = new OfflineSignaling();
+  }
+  let engine: ChatEngine;
+  try {
+    engine = await ChatEngine.open({ ...guard(hooks, live), store: options.stores.get(config), signaling });
+  } catch (error) {
+    signaling.close();
+    lock?.release();
+    throw error;
+  }
+  const stop = (): void => {
+    engine.stop();
+    lock?.release();
+  };
+  if (!live()) {
+    stop();
+    return null;
+  }
+  return { engine, signaling, stop };
+}
+
+/** The same hooks, but every `on…` callback is dropped once `live()` is false. */
+function guard(hooks: FriendsChatHooks, live: () => boolean): FriendsChatHooks {
+  const guarded: Record<string, unknown> = { ...hooks };
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (!name.startsWith('on') || typeof hook !== 'function') continue;
+    guarded[name] = (...args: unknown[]) => (live() ? (hook as (...a: unknown[]) => unknown)(...args) : undefined);
+  }
+  return guarded as unknown as FriendsChatHooks;
+}

@@ -1,0 +1,101 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { createFriendsChat, type FriendsChat, type FriendsChatHooks } from '../../app/create-friends-chat.js';
+import { ProfileStores } from '../../app/profile-stores.js';
+import type { FriendsChatConfig } from '../../config/attributes.js';
+import type { ChatEngine } from '../../core/chat-engine.js';
+import { FriendsChatError, toFriendsChatError } from '../../errors.js';
+import type { Signaling } from '../../transport/signaling.js';
+
+export interface EngineControllerEvents {
+  /** A new engine is up (after every restart). */
+  onStarted(engine: ChatEngine): Promise<void> | void;
+  /** Another tab holds the profile (`true`), or this tab got it (`false`). */
+  onElsewhere(waiting: boolean): void;
+  /** Opening failed (the store could not be read, say). */
+  onFailed(error: FriendsChatError): void;
+}
+
+/**
+ * Runs the widget's core for the root element: (re)builds it through `createFriendsChat`
+ * whenever a connection attribute changes, drops events of a core being replaced, and
+ * stops it when the element leaves the page. `ready` resolves once a core is up.
+ */
+export class EngineController implements ReactiveController {
+  readonly stores = new ProfileStores();
+  readonly #hooks: FriendsChatHooks;
+  readonly #events: EngineControllerEvents;
+  #running: FriendsChat | null = null;
+  #abort: AbortController | null = null;
+  #ready!: Promise<void>;
+  #resolveReady!: () => void;
+
+  constructor(host: ReactiveControllerHost, hooks: FriendsChatHooks, events: EngineControllerEvents) {
+    this.#hooks = hooks;
+    this.#events = events;
+    this.renewReady();
+    host.addController(this);
+  }
+
+  get engine(): ChatEngine | null {
+    return this.#running?.engine ?? null;
+  }
+
+  get signaling(): Signaling | null {
+    return this.#running?.signaling ?? null;
+  }
+
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** The next `ready` waits for the next start (an identity import restarts the core). */
+  renewReady(): void {
+    this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+
+  restart(config: FriendsChatConfig): void {
+    this.stop();
+    const abort = new AbortController();
+    this.#abort = abort;
+    void (async () => {
+      try {
+        const running = await createFriendsChat(config, this.#hooks, {
+          stores: this.stores,
+          signal: abort.signal,
+          onWaiting: () => this.#events.onElsewhere(true),
+        });
+        if (!running) return;
+        this.#events.onElsewhere(false);
+        this.#running = running;
+        await this.#events.onStarted(running.engine);
+        if (!abort.signal.aborted) this.#resolveReady();
+      } catch (error) {
+        if (!abort.signal.aborted) this.#events.onFailed(toFriendsChatError(error, 'storage-failed'));
+      }
+    })();
+  }
+
+  stop(): void {
+    this.#abort?.abort();
+    this.#abort = null;
+    this.#running?.stop();
+    this.#running = null;
+  }
+
+  /** Runs `run` on the current engine once ready; every failure becomes a FriendsChatError. */
+  async call<T>(connected: boolean, run: (engine: ChatEngine) => Promise<T>): Promise<T> {
+    try {
+      if (!connected) throw new FriendsChatError('not-ready', 'the widget is not in the page');
+      await this.#ready;
+      const engine = this.engine;
+      if (!engine) throw new FriendsChatError('not-ready', 'the widget is restarting; try again');
+      return await run(engine);
+    } catch (error) {
+      throw toFriendsChatError(error, 'internal');
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Theme } from '../config/attributes.js';
+import type { FriendsChatError } from '../errors.js';
+import type { Lang, Translation } from '../i18n/index.js';
+import type { SignalingState } from '../transport/signaling.js';
+import type { FileSource } from './file-message.js';
+import type { RosterEntry } from './models/roster-model.js';
+import type { ThreadWindow } from './models/thread-window.js';
+import './roster.js';
+import './settings.js';
+import './thread.js';
+
+/** Everything the root element shows, as plain data; the parts answer with `fc-*` events. */
+export interface ChatView {
+  t: Translation;
+  lang: Lang;
+  theme: 'light' | 'dark';
+  state: SignalingState | 'starting';
+  error: FriendsChatError | null;
+  elsewhere: boolean;
+  profileId: string;
+  settings: { displayName: string; theme: Theme; typing: boolean; receipts: boolean; backup: string; message: string } | null;
+  toggleSettings: () => void;
+  friends: RosterEntry[];
+  inviteLink: string;
+  thread: ThreadWindow;
+  selected: RosterEntry | undefined;
+  typing: boolean;
+  safetyNumber: string;
+  fileSource: FileSource;
+}
+
+/** The root element's template: header, settings, alerts, roster and the open thread. */
+export function renderChat(v: ChatView): TemplateResult {
+  const { t, selected, settings } = v;
+  const toggle = settings ? t.settings.close : t.settings.open;
+  return html`
+    <div part="base" class="base ${v.theme} ${selected ? 'has-thread' : ''}" lang=${v.lang}>
+      <div class="header">
+        <h2>${t.title}</h2>
+        <span class="status" data-state=${v.state} role="status"><span class="dot" aria-hidden="true"></span>${t.status[v.state]}</span>
+        <button
+          class="settings-toggle"
+          part="settings-button"
+          aria-expanded=${settings ? 'true' : 'false'}
+          aria-controls="settings"
+          aria-label=${toggle}
+          title=${toggle}
+          @click=${v.toggleSettings}
+        >
+          <span aria-hidden="true">⚙</span>
+        </button>
+      </div>
+      ${settings
+        ? html`<friends-chat-settings
+            id="settings"
+            part="settings"
+            .displayName=${settings.displayName}
+            .theme=${settings.theme}
+            .lang=${v.lang}
+            .typing=${settings.typing}
+            .receipts=${settings.receipts}
+            .backup=${settings.backup}
+            .message=${settings.message}
+          ></friends-chat-settings>`
+        : nothing}
+      ${v.error ? html`<p class="error" role="alert">${t.errorPrefix}: ${v.error.message}</p>` : nothing}
+      ${v.elsewhere ? html`<p class="elsewhere" role="status">${t.openElsewhere}</p>` : nothing}
+      <div class="panes">
+        <friends-chat-roster
+          class="roster"
+          exportparts="roster, invite"
+          .friends=${v.friends}
+          .selected=${v.thread.friendId}
+          .inviteLink=${v.inviteLink}
+        ></friends-chat-roster>
+        ${selected
+          ? html`<friends-chat-thread
+              class="thread"
+              exportparts="thread, message, composer, send-button, attach-button"
+              .friend=${selected}
+              .messages=${v.thread.messages}
+              .lang=${v.lang}
+              .typing=${v.typing}
+              .hasOlder=${v.thread.hasOlder}
+              .hasNewer=${v.thread.hasNewer}
+              .safetyNumber=${v.safetyNumber}
+              .fileSource=${v.fileSource}
+            ></friends-chat-thread>`
+          : nothing}
+      </div>
+      ${v.profileId ? html`<div class="id"><span>${t.yourId}:</span> ${v.profileId}</div>` : nothing}
+    </div>
+  `;
+}

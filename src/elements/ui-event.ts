@@ -1,0 +1,55 @@
+import type { Lang } from '../i18n/index.js';
+
+/** A setting the user changed in the settings panel. */
+export interface SettingsChange {
+  displayName?: string;
+  theme?: 'light' | 'dark' | 'auto';
+  lang?: Lang;
+  typing?: boolean;
+  receipts?: boolean;
+}
+
+/** What each internal event of the widget's parts carries up to the root element. */
+export interface UiEventDetails {
+  'fc-open': { id: string };
+  'fc-accept': { id: string };
+  'fc-decline': { id: string };
+  'fc-add': { text: string; note: string };
+  'fc-invite': null;
+  'fc-send': { text: string };
+  'fc-files': { files: File[] };
+  'fc-cancel-file': { id: string };
+  'fc-typing': null;
+  'fc-back': null;
+  'fc-verify': null;
+  'fc-load-older': null;
+  'fc-load-newer': null;
+  'fc-settings': SettingsChange;
+  'fc-export': { passphrase: string };
+  'fc-import': { backup: string; passphrase: string };
+}
+
+export type UiEventType = keyof UiEventDetails;
+
+/**
+ * An internal event from one of the widget's parts to the root element (the public ones
+ * are in src/events/). Typed by name: `@fc-open=${(e: UiEvent<'fc-open'>) => e.detail.id}`.
+ * It bubbles to the root element's shadow root, where one table handles them all; only
+ * with `crossesShadow` does it leave a part's own shadow root (a file message inside the
+ * thread reaches the root that way).
+ */
+export class UiEvent<K extends UiEventType> extends Event {
+  readonly detail: UiEventDetails[K];
+
+  constructor(type: K, detail: UiEventDetails[K], crossesShadow = false) {
+    super(type, { bubbles: true, composed: crossesShadow });
+    this.detail = detail;
+  }
+}
+
+type UiEventMap = { [K in UiEventType]: UiEvent<K> };
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends UiEventMap {}
+}
