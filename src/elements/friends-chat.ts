@@ -26,6 +26,7 @@ import { SignalingRegistry } from '../transport/registry.js';
 import type { Signaling, SignalingState } from '../transport/signaling.js';
 import { styles } from './friends-chat.styles.js';
 import type { RosterEntry } from './roster.js';
+import { nameContext } from './display-name.js';
 import './roster.js';
 import './settings.js';
 import type { SettingsChange } from './settings.js';
@@ -479,6 +480,7 @@ export class FriendsChatElement extends LitElement {
             .t=${t}
             .selected=${this._selected}
             .inviteLink=${this._inviteLink}
+            .names=${nameContext(this._friends, this.displayName)}
             @fc-open=${(e: CustomEvent<{ id: string }>) => this.#fromUi(this.open(e.detail.id))}
             @fc-accept=${(e: CustomEvent<{ id: string }>) => this.#fromUi(this.acceptFriend(e.detail.id))}
             @fc-decline=${(e: CustomEvent<{ id: string }>) => this.#fromUi(this.declineFriend(e.detail.id))}
@@ -490,6 +492,7 @@ export class FriendsChatElement extends LitElement {
                 class="thread"
                 exportparts="thread, message, composer, send-button, attach-button"
                 .friend=${selected}
+                .names=${nameContext(this._friends, this.displayName)}
                 .messages=${this._messages}
                 .t=${t}
                 .lang=${this.#lang}
