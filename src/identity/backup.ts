@@ -10,6 +10,7 @@ const VERIFIER = 16;
 const TAG = 16;
 const CHECK = 8;
 const MAX_BACKUP_CHARS = 8 * 1024 * 1024;
+const ALTERED = 'backup was altered: its header or content does not match its key';
 const KEY_LABEL = utf8('friends-chat/backup/2/key');
 const VERIFY_LABEL = utf8('friends-chat/backup/2/verify');
 /** Numbers in the header are written one way only, so no two headers mean the same thing. */
@@ -70,45 +71,32 @@ export async function openBackup(backup: string, passphrase: string): Promise<Ui
   const master = await deriveBackupKey(passphrase, body.subarray(0, SALT), params);
   const nonce = body.subarray(SALT, SALT + NONCE);
   const { key, verifier } = splitKey(master);
-  const storedVerifier = body.subarray(SALT + NONCE, SALT + NONCE + VERIFIER);
+  const verified = equalBytes(verifier, body.subarray(SALT + NONCE, SALT + NONCE + VERIFIER));
   try {
-    if (!v2) return openV1(master, nonce, body.subarray(SALT + NONCE), equalBytes(verifier, storedVerifier));
-    if (!equalBytes(verifier, storedVerifier)) {
-      if (decrypts(master, nonce, body.subarray(SALT + NONCE))) throw new FriendsChatError('bad-backup', 'backup was altered: a version-1 backup relabelled as version 2');
-      throw new FriendsChatError('bad-passphrase', 'wrong passphrase');
+    if (v2 && verified) {
+      const plaintext = tryDecrypt(key, nonce, body.subarray(SALT + NONCE + VERIFIER), header);
+      if (plaintext) return plaintext;
+      throw new FriendsChatError('bad-backup', ALTERED);
     }
-    try {
-      return xchachaDecrypt(key, nonce, body.subarray(SALT + NONCE + VERIFIER), header);
-    } catch {
-      throw new FriendsChatError('bad-backup', 'backup was altered: its header or content does not match its key');
-    }
+    // Version 1 (no associated data) stays readable: its header only selects the scrypt
+    // parameters, and changing those changes the key, so an altered v1 header can make a
+    // backup fail to open but never open to different content (docs/keys.md).
+    const old = tryDecrypt(master, nonce, body.subarray(SALT + NONCE));
+    if (!v2 && old) return old;
+    // A version-1 body under a version-2 label, or a matching v2 verifier under a v1 label.
+    if (old || verified) throw new FriendsChatError('bad-backup', ALTERED);
+    throw new FriendsChatError('bad-passphrase', 'wrong passphrase');
   } finally {
     master.fill(0);
     key.fill(0);
   }
 }
 
-/**
- * Version 1 (no associated data) stays readable: its header only selects the scrypt
- * parameters, and changing those changes the key, so an altered v1 header can make a
- * backup fail to open but never open to different content. A version-2 backup relabelled
- * as version 1 carries a verifier that matches the passphrase: that is an altered header.
- */
-function openV1(master: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, looksLikeV2: boolean): Uint8Array {
+function tryDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad?: Uint8Array): Uint8Array | null {
   try {
-    return xchachaDecrypt(master, nonce, ciphertext);
+    return xchachaDecrypt(key, nonce, ciphertext, ad);
   } catch {
-    if (looksLikeV2) throw new FriendsChatError('bad-backup', 'backup was altered: a version-2 backup relabelled as version 1');
-    throw new FriendsChatError('bad-passphrase', 'wrong passphrase');
-  }
-}
-
-function decrypts(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): boolean {
-  try {
-    xchachaDecrypt(key, nonce, ciphertext).fill(0);
-    return true;
-  } catch {
-    return false;
+    return null;
   }
 }
 
