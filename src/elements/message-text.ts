@@ -9,11 +9,11 @@ const LINK = /\bhttps?:\/\/[^\s<>"']+/g;
  * Against spoofed links: a link's text is the parsed `href` itself (pure ASCII: host in
  * punycode, everything else percent-encoded, so no bidi control or look-alike survives),
  * inside a left-to-right isolate that the text around it cannot reorder; a URL with a user
- * name or password (`https://bank.example@evil.example/`) stays plain text. The whole
- * message is an isolate too (`dir="auto"`), so bidi controls in it cannot reach the time
- * and status shown after it.
+ * name or password (`https://bank.example@evil.example/`) stays plain text. (The text
+ * element around it isolates the message from its time and status: `unicode-bidi:
+ * plaintext` in thread.styles.ts.)
  */
-export function messageText(text: string): TemplateResult {
+export function messageText(text: string): (string | TemplateResult)[] {
   const out: (string | TemplateResult)[] = [];
   let last = 0;
   for (const match of text.matchAll(LINK)) {
@@ -30,5 +30,5 @@ export function messageText(text: string): TemplateResult {
     last = match.index + url.length;
   }
   out.push(text.slice(last));
-  return html`<span dir="auto">${out}</span>`;
+  return out;
 }
