@@ -1,11 +1,11 @@
 import { FriendsChatError } from '../errors.js';
 import { openBackup, sealBackup } from '../identity/backup.js';
+import { checkImportedContacts } from '../identity/contact-schema.js';
 import { Identity } from '../identity/identity.js';
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { fromHex, fromUtf8, toHex, utf8 } from '../util/bytes.js';
 import type { Contact } from './contacts.js';
-import { isProfileId } from './invite.js';
 
 /** An encrypted text backup of the identity's keys and the contacts (with their pins). */
 export function exportIdentity(identity: Identity, contacts: Contact[], passphrase: string): Promise<string> {
@@ -35,10 +35,7 @@ export async function importIdentity(store: Store, backup: string, passphrase: s
   } catch {
     throw new FriendsChatError('bad-backup', 'backup keys are malformed');
   }
-  const contacts = parsed.contacts.filter(
-    (c): c is Contact => typeof c === 'object' && c !== null && isProfileId((c as Contact).id) && typeof (c as Contact).state === 'string',
-  );
-  if (contacts.length !== parsed.contacts.length) throw new FriendsChatError('bad-backup', 'backup contacts are malformed');
+  const contacts: Contact[] = checkImportedContacts(parsed.contacts, identity.profileId);
   await store.setMany([
     [Keyspace.identity, identity.toRecord()],
     [Keyspace.contacts, contacts],

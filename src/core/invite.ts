@@ -23,11 +23,14 @@ export function encodeInvite(invite: Invite): string {
 
 /** Accepts the bare invite or any link that carries one (`…#friends-chat-invite=fc1.…`). */
 export function decodeInvite(text: string): Invite {
-  const match = /fc1\.([A-Za-z0-9_-]{107})(?![A-Za-z0-9_-])/.exec(String(text));
-  if (!match) throw new FriendsChatError('bad-invite', 'this is not a friends-chat invite');
+  const found = new Set(Array.from(String(text).matchAll(/fc1\.([A-Za-z0-9_-]{107})(?![A-Za-z0-9_-])/g), (m) => m[1]!));
+  // A link that shows one invite but carries another must not pick one silently.
+  if (found.size > 1) throw new FriendsChatError('bad-invite', 'the text holds more than one invite');
+  const [encoded] = found;
+  if (!encoded) throw new FriendsChatError('bad-invite', 'this is not a friends-chat invite');
   let bytes: Uint8Array;
   try {
-    bytes = fromBase64Url(match[1]!);
+    bytes = fromBase64Url(encoded);
   } catch {
     throw new FriendsChatError('bad-invite', 'the invite is damaged');
   }

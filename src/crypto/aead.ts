@@ -10,11 +10,11 @@ export function chachaPolyDecrypt(key: Uint8Array, nonce: Uint8Array, ad: Uint8A
   return chacha20poly1305(key, nonce, ad).decrypt(ciphertext);
 }
 
-/** XChaCha20-Poly1305 with a 24-byte random nonce (safe to pick at random). */
-export function xchachaEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return xchacha20poly1305(key, nonce).encrypt(plaintext);
+/** XChaCha20-Poly1305 with a 24-byte random nonce (safe to pick at random); `ad` is authenticated, not encrypted. */
+export function xchachaEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad?: Uint8Array): Uint8Array {
+  return xchacha20poly1305(key, nonce, ad).encrypt(plaintext);
 }
 
-export function xchachaDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return xchacha20poly1305(key, nonce).decrypt(ciphertext);
+export function xchachaDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad?: Uint8Array): Uint8Array {
+  return xchacha20poly1305(key, nonce, ad).decrypt(ciphertext);
 }

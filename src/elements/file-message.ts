@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { formatBytes, type MediaKind } from '../files/manifest.js';
 import type { StoredFile } from '../files/file-transfers.js';
 import type { ChatMessage } from '../core/message.js';
+import { safeText } from '../util/text-safety.js';
 import { sharedStyles } from './shared.styles.js';
 import { useTranslation } from './translation-context.js';
 import { UiEvent } from './ui-event.js';
@@ -164,8 +165,8 @@ export class FriendsChatFile extends LitElement {
               </button>
             </div>`
         : nothing}
-      ${file.state === 'failed' ? html`<span class="state" role="status">${t.file.failed(file.reason ?? '')}</span>` : nothing}
-      ${file.state === 'cancelled' ? html`<span class="state" role="status">${t.file.cancelled(file.reason ?? 'cancelled')}</span>` : nothing}
+      ${file.state === 'failed' ? html`<span class="state" role="status">${t.file.failed(safeText(file.reason ?? '', 100))}</span>` : nothing}
+      ${file.state === 'cancelled' ? html`<span class="state" role="status">${t.file.cancelled(safeText(file.reason ?? 'cancelled', 100))}</span>` : nothing}
       ${this._download
         ? html`<a class="download" href=${this._download} download=${file.name}>${t.file.download}</a>`
         : nothing}

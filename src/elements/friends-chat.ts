@@ -10,6 +10,7 @@ import { ChatController } from './controllers/chat-controller.js';
 import { SystemTheme } from './controllers/system-theme.js';
 import { styles } from './friends-chat.styles.js';
 import { renderChat } from './friends-chat.view.js';
+import { nameContext } from './display-name.js';
 import type { FriendsChatThread } from './thread.js';
 import { translationContext } from './translation-context.js';
 import { settingsPatch } from './settings.js';
@@ -311,6 +312,7 @@ export class FriendsChatElement extends LitElement {
         : null,
       toggleSettings: () => this.#setPanel({ settings: !panel.settings, backup: '', message: '' }),
       friends: chat.roster.entries,
+      names: nameContext(chat.roster.entries, this.displayName),
       inviteLink: panel.inviteLink,
       thread,
       selected,

@@ -3,6 +3,7 @@ import type { Theme } from '../config/attributes.js';
 import type { FriendsChatError } from '../errors.js';
 import type { Lang, Translation } from '../i18n/index.js';
 import type { SignalingState } from '../transport/signaling.js';
+import type { NameContext } from './display-name.js';
 import type { FileSource } from './file-message.js';
 import type { RosterEntry } from './models/roster-model.js';
 import type { ThreadWindow } from './models/thread-window.js';
@@ -21,6 +22,8 @@ export interface ChatView {
   profileId: string;
   settings: { displayName: string; theme: Theme; typing: boolean; receipts: boolean; backup: string; message: string } | null;
   toggleSettings: () => void;
+  /** Who else has which name: a name that is not unique is shown with a short ID. */
+  names: NameContext;
   friends: RosterEntry[];
   inviteLink: string;
   thread: ThreadWindow;
@@ -71,6 +74,7 @@ export function renderChat(v: ChatView): TemplateResult {
           class="roster"
           exportparts="roster, invite"
           .friends=${v.friends}
+          .names=${v.names}
           .selected=${v.thread.friendId}
           .inviteLink=${v.inviteLink}
         ></friends-chat-roster>
@@ -79,6 +83,7 @@ export function renderChat(v: ChatView): TemplateResult {
               class="thread"
               exportparts="thread, message, composer, send-button, attach-button"
               .friend=${selected}
+              .names=${v.names}
               .messages=${v.thread.messages}
               .lang=${v.lang}
               .typing=${v.typing}

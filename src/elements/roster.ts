@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { RosterEntry } from './models/roster-model.js';
-import { displayName } from './display-name.js';
+import { displayName, nameContext, type NameContext } from './display-name.js';
+import { safeText } from '../util/text-safety.js';
 import './qr-code.js';
 import { rosterStyles } from './roster.styles.js';
 import { sharedStyles } from './shared.styles.js';
@@ -20,6 +21,7 @@ export class FriendsChatRoster extends LitElement {
     friends: { attribute: false },
     selected: {},
     inviteLink: { attribute: false },
+    names: { attribute: false },
     _copied: { state: true },
   };
 
@@ -27,6 +29,8 @@ export class FriendsChatRoster extends LitElement {
   readonly #t = useTranslation(this);
   declare selected: string;
   declare inviteLink: string;
+  /** Which names are taken twice (from the root element); built here from `friends` if unset. */
+  declare names: NameContext | undefined;
   declare private _copied: boolean;
 
   constructor() {
@@ -39,6 +43,7 @@ export class FriendsChatRoster extends LitElement {
 
   protected override render() {
     const t = this.#t();
+    const names = this.names ?? nameContext(this.friends, '');
     const requests = this.friends.filter((f) => f.state === 'incoming');
     const others = this.friends.filter((f) => f.state !== 'incoming' && f.state !== 'blocked');
     return html`
@@ -48,8 +53,8 @@ export class FriendsChatRoster extends LitElement {
               ${requests.map(
                 (f) => html`<li>
                   <span class="name" title=${f.id}>
-                    ${displayName(f, t)} <span class="meta">${f.id.slice(0, 8)}${f.viaInvite ? ` · ${t.viaInvite}` : ''}</span>
-                    ${f.note ? html`<br /><span class="meta">“${f.note}”</span>` : nothing}
+                    ${displayName(f, t, names)} <span class="meta">${f.id.slice(0, 8)}${f.viaInvite ? ` · ${t.viaInvite}` : ''}</span>
+                    ${f.note ? html`<br /><span class="meta">“${safeText(f.note)}”</span>` : nothing}
                   </span>
                   <button @click=${() => this.#emit('fc-accept', f.id)}>${t.accept}</button>
                   <button class="secondary" @click=${() => this.#emit('fc-decline', f.id)}>${t.decline}</button>
@@ -70,10 +75,10 @@ export class FriendsChatRoster extends LitElement {
                 >
                   <span class="dot" data-presence=${f.presence} aria-hidden="true"></span>
                   <span class="visually-hidden">${t.presence[f.presence]}${f.unread ? `, ${t.unread(f.unread)}` : ''}:</span>
-                  <span class="name">${displayName(f, t)}
+                  <span class="name">${displayName(f, t, names)}
                     ${f.state === 'outgoing' ? html`<span class="meta">· ${t.outgoing}</span>` : nothing}
                     ${f.state === 'declined' ? html`<span class="meta">· ${t.declined}</span>` : nothing}
-                    ${f.last ? html`<br /><span class="meta">${f.last.slice(0, 60)}</span>` : nothing}
+                    ${f.last ? html`<br /><span class="meta">${safeText(f.last, 60)}</span>` : nothing}
                   </span>
                   ${f.unread ? html`<span class="badge" aria-hidden="true">${f.unread}</span>` : nothing}
                 </button>

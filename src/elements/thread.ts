@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage } from '../core/message.js';
 import type { Lang } from '../i18n/index.js';
-import { displayName } from './display-name.js';
+import { displayName, type NameContext } from './display-name.js';
 import './file-message.js';
 import type { FileSource } from './file-message.js';
 import { messageText } from './message-text.js';
@@ -27,6 +27,7 @@ export class FriendsChatThread extends LitElement {
     hasNewer: { type: Boolean },
     safetyNumber: {},
     fileSource: { attribute: false },
+    names: { attribute: false },
     _now: { state: true },
     _dragging: { state: true },
   };
@@ -42,6 +43,8 @@ export class FriendsChatThread extends LitElement {
   #anchor: { id: string; top: number } | null = null;
   declare safetyNumber: string;
   declare fileSource: FileSource;
+  /** Which names are taken twice, for the ID suffix (from the root element). */
+  declare names: NameContext | undefined;
   declare private _now: number;
   declare private _dragging: boolean;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -124,7 +127,7 @@ export class FriendsChatThread extends LitElement {
     return html`
       <div class="header">
         <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new UiEvent('fc-back', null))}>${t.back}</button>
-        <span class="name">${displayName(friend, t)}</span>
+        <span class="name">${displayName(friend, t, this.names)}</span>
         <span class="meta">${t.presence[friend.presence]}</span>
       </div>
       ${friend.keyChanged
@@ -133,7 +136,7 @@ export class FriendsChatThread extends LitElement {
             <button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-verify', null))}>${t.verify}</button>
           </p>`
         : nothing}
-      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t)} @scroll=${this.#scroll}>
+      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll}>
         ${this.hasOlder ? html`<button class="secondary older" @click=${() => this.#older()}>${t.loadOlder}</button>` : nothing}
         ${this.messages.length === 0 ? html`<p class="meta">${t.noMessages}</p>` : nothing}
         ${this.messages.map((m) => {
@@ -152,7 +155,7 @@ export class FriendsChatThread extends LitElement {
       ${this.hasNewer
         ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new UiEvent('fc-load-newer', null))}>${t.jumpToNewest}</button>`
         : nothing}
-      <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t)) : ''}</div>
+      <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t, this.names)) : ''}</div>
       <form
         @submit=${this.#submit}
         part="composer"

@@ -74,6 +74,24 @@ function deepElements(root: Element | ShadowRoot): Element[] {
   return out;
 }
 
+/**
+ * Instead of sleeping before "nothing ran": a broken image of our own, added now, reports its
+ * error; every payload element was rendered before it, so its handlers had their turn too.
+ * Two animation frames more let toggle and animation events run.
+ */
+async function settled(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const probe = new Image();
+    probe.onerror = () => {
+      probe.remove();
+      resolve();
+    };
+    probe.src = `/__missing-${Date.now()}.png`;
+    document.body.append(probe);
+  });
+  for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+}
+
 describe('XSS: peer-controlled text is only ever text', function () {
   this.timeout(120000);
   afterEach(() => {
@@ -89,14 +107,15 @@ describe('XSS: peer-controlled text is only ever text', function () {
     await bob.el.addFriend(invite, PAYLOADS[0]);
     await waitUntil(() => alice.el.friends.some((f) => f.state === 'incoming'), 'request arrives');
     await alice.el.updateComplete;
-    await new Promise((r) => setTimeout(r, 300));
+    await settled();
+    expect(window.__xss).to.deep.equal([]);
     await alice.el.acceptFriend(bob.el.profileId);
     await waitUntil(() => bob.el.friends.some((f) => f.state === 'friend' && f.presence === 'online'), 'friends');
     for (const payload of PAYLOADS) await bob.el.sendMessage(alice.el.profileId, payload);
     await waitUntil(async () => (await alice.el.history(bob.el.profileId, { limit: 100 })).length === PAYLOADS.length, 'all payloads arrive', 30000);
     await alice.el.open(bob.el.profileId);
     await alice.el.updateComplete;
-    await new Promise((r) => setTimeout(r, 1000));
+    await settled();
     expect(window.__xss).to.deep.equal([]);
     const elements = deepElements(alice.el.shadowRoot!);
     // Where peer text is shown (messages, roster entries), only our own few tags may appear.
@@ -117,12 +136,15 @@ describe('XSS: peer-controlled text is only ever text', function () {
     const thread = alice.el.shadowRoot!.querySelector('friends-chat-thread')!.shadowRoot!;
     (thread.querySelector('.messages > button') as HTMLButtonElement).click();
     await waitUntil(() => thread.querySelectorAll('.message').length === PAYLOADS.length, 'older messages load');
+    await settled();
     expect(window.__xss).to.deep.equal([]);
     const texts = [...thread.querySelectorAll('.message .text')].map((n) => n.textContent);
     expect(texts).to.deep.equal(PAYLOADS);
     // Bidi controls never reach a displayed name.
     const names = [...alice.el.shadowRoot!.querySelector('friends-chat-roster')!.shadowRoot!.querySelectorAll('.name')].map((n) => n.textContent ?? '');
-    expect(names.some((n) => /[\u202A-\u202E\u2066-\u2069]/.test(n))).to.equal(false);
+    expect(names.some((n) => /[\u00AD\u061C\u200B-\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/.test(n))).to.equal(false);
+    // Every link's visible text is where it leads.
+    for (const a of thread.querySelectorAll('a')) expect(a.textContent).to.equal((a as HTMLAnchorElement).href);
   });
 
   it(`shows ${PAYLOADS.length} payloads as file names only as safe text, never running one`, async () => {
@@ -133,7 +155,7 @@ describe('XSS: peer-controlled text is only ever text', function () {
     await alice.el.open(bob.el.profileId);
     for (const [i, payload] of PAYLOADS.entries()) await bob.el.sendFile(alice.el.profileId, new Blob([`file ${i}`]), payload);
     await waitUntil(async () => (await alice.el.history(bob.el.profileId, { limit: 100 })).filter((m) => m.file?.state === 'done').length === PAYLOADS.length, 'all files arrive', 60000);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled();
     expect(window.__xss).to.deep.equal([]);
     const history = await alice.el.history(bob.el.profileId, { limit: 100 });
     expect(history.map((m) => m.file!.name)).to.deep.equal(PAYLOADS.map((p) => safeFileName(p)));

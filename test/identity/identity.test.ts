@@ -61,7 +61,7 @@ describe('identity backup', function () {
 
   it('round-trips with the strong default parameters (scrypt N=2^17, r=8, p=1)', async () => {
     const backup = await sealBackup(secret, 'correct horse battery');
-    expect(backup).to.match(/^friends-chat-backup\.1\.17\.8\.1\.[A-Za-z0-9_-]+$/);
+    expect(backup).to.match(/^friends-chat-backup\.2\.17\.8\.1\.[A-Za-z0-9_-]+$/);
     expect(backup).to.not.contain('hello');
     expect(await openBackup(backup, 'correct horse battery')).to.deep.equal(secret);
   });

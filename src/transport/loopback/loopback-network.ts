@@ -1,5 +1,5 @@
 import { FriendsChatError } from '../../errors.js';
-import { ChannelEvents, type Channel } from '../channel.js';
+import { ChannelEvents, LOW_WATER, type Channel } from '../channel.js';
 import { seededRandom } from './seeded-random.js';
 
 /** Fault rates per message (0..1) and delay range in ms. */
@@ -138,7 +138,12 @@ export class LoopbackNetwork {
   }
 }
 
-/** One end of a loopback link; ordered delivery unless the fault injector says otherwise. */
+/**
+ * One end of a loopback link; ordered delivery unless the fault injector says otherwise.
+ * Like a data channel it has a send buffer: `bufferedAmount` grows by every message sent and
+ * shrinks, asynchronously and in order, as each message leaves for the far end; falling to
+ * LOW_WATER from above fires `onDrain`, so senders' back-pressure runs here as over WebRTC.
+ */
 export class LoopbackChannel implements Channel {
   readonly remoteId: string;
   readonly initiator: boolean;
@@ -152,6 +157,7 @@ export class LoopbackChannel implements Channel {
   readonly #remote: string;
   #closed = false;
   #queue: Promise<void> = Promise.resolve();
+  #buffered = 0;
 
   constructor(network: LoopbackNetwork, remoteId: string, initiator: boolean, local: string, remote: string) {
     this.#network = network;
@@ -162,7 +168,7 @@ export class LoopbackChannel implements Channel {
   }
 
   get bufferedAmount(): number {
-    return 0;
+    return this.#buffered;
   }
 
   get closed(): boolean {
@@ -175,7 +181,17 @@ export class LoopbackChannel implements Channel {
 
   send(bytes: Uint8Array): void {
     if (this.#closed) throw new FriendsChatError('connection-failed', 'channel is closed');
+    this.#buffered += bytes.length;
     this.#network.deliver(this, bytes);
+    // Queued after this message's own delivery step: it leaves the buffer once it is on its way.
+    this.#queue = this.#queue.then(() => this.#left(bytes.length));
+  }
+
+  #left(length: number): void {
+    if (this.#closed) return;
+    const before = this.#buffered;
+    this.#buffered = Math.max(0, before - length);
+    if (before > LOW_WATER && this.#buffered <= LOW_WATER) this.#events.emitDrain(() => {});
   }
 
   /** In-order delivery with an optional delay (later messages wait for earlier ones). */
@@ -193,6 +209,7 @@ export class LoopbackChannel implements Channel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#buffered = 0;
     this.#network.forget(this);
     const peer = this.peerChannel;
     this.peerChannel = null;
