@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE } from '../files/manifest.js';
+import { DEFAULT_AUTO_DOWNLOAD_LIMIT } from '../files/receiver.js';
 import { FriendsChatError } from '../errors.js';
 import { resolveLang, type Lang } from '../i18n/index.js';
 import { PROFILE_PATTERN } from '../storage/idb-store.js';
@@ -77,6 +78,12 @@ export function checkLang(value: string, pageLang: string): Checked<Lang> {
 export function checkMaxFileSize(value: number): Checked<number> {
   if (Number.isInteger(value) && value > 0 && value <= MAX_FILE_SIZE) return { value };
   return { value: DEFAULT_MAX_FILE_SIZE, problem: badAttribute(`max-file-size must be a whole number of bytes from 1 to ${MAX_FILE_SIZE}; using 1 GiB`) };
+}
+
+/** `auto-download-limit`: 0 (every file waits for a click) up to the largest file size. */
+export function checkAutoDownloadLimit(value: number): Checked<number> {
+  if (Number.isInteger(value) && value >= 0 && value <= MAX_FILE_SIZE) return { value };
+  return { value: DEFAULT_AUTO_DOWNLOAD_LIMIT, problem: badAttribute(`auto-download-limit must be a whole number of bytes from 0 to ${MAX_FILE_SIZE}; using 16 MiB`) };
 }
 
 /** The attributes that decide which store, identity and broker the widget runs on. */

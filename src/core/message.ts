@@ -10,7 +10,7 @@ export function toMessage(
   friendId: string,
   me: string,
   status?: MessageStatus,
-  progress?: Pick<FileProgress, 'state' | 'bytes' | 'reason'>,
+  progress?: Pick<FileProgress, 'state' | 'bytes' | 'reason' | 'awaitingDownload'>,
 ): ChatMessage {
   const incoming = entry.author !== me;
   const message: ChatMessage = {
@@ -35,11 +35,12 @@ export function toMessage(
   return message;
 }
 
-function fileInfo(body: string, progress: Pick<FileProgress, 'state' | 'bytes' | 'reason'> | undefined): FileInfo | undefined {
+function fileInfo(body: string, progress: Pick<FileProgress, 'state' | 'bytes' | 'reason' | 'awaitingDownload'> | undefined): FileInfo | undefined {
   try {
     const { name, size, type, sha256 } = JSON.parse(body) as FileInfo;
     const info: FileInfo = { name, size, type, sha256, state: progress?.state ?? 'waiting', bytes: progress?.bytes ?? 0 };
     if (progress?.reason) info.reason = progress.reason;
+    if (progress?.awaitingDownload) info.awaitingDownload = true;
     return info;
   } catch {
     return undefined;

@@ -159,7 +159,10 @@ export class FriendsChatFile extends LitElement {
       ${active
         ? html`<progress max=${file.size || 1} .value=${file.bytes} aria-label=${t.file.progressLabel(file.name)}></progress>
             <div class="row">
-              <span class="state" role="status">${file.state === 'waiting' ? t.file.waiting : t.file.transferring(percent)}</span>
+              <span class="state" role="status">${file.awaitingDownload ? t.file.awaiting : file.state === 'waiting' ? t.file.waiting : t.file.transferring(percent)}</span>
+              ${file.awaitingDownload
+                ? html`<button class="fetch" @click=${() => this.dispatchEvent(new UiEvent('fc-download-file', { id: this.message.id }, true))}>${t.file.fetch}</button>`
+                : nothing}
               <button class="secondary cancel" @click=${() => this.dispatchEvent(new UiEvent('fc-cancel-file', { id: this.message.id }, true))}>
                 ${t.file.cancel}
               </button>

@@ -1,6 +1,6 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, type PropertyValues } from 'lit';
-import { checkLang, checkMaxFileSize, checkTheme } from '../config/attributes.js';
+import { checkAutoDownloadLimit, checkLang, checkMaxFileSize, checkTheme } from '../config/attributes.js';
 import { ChatEngine } from '../core/chat-engine.js';
 import { FriendsChatError } from '../errors.js';
 import { translation, type Lang } from '../i18n/index.js';
@@ -74,6 +74,7 @@ export class FriendsChatElement extends LitElement {
     noTypingIndicators: { attribute: 'no-typing-indicators', type: Boolean, reflect: true },
     noReadReceipts: { attribute: 'no-read-receipts', type: Boolean, reflect: true },
     maxFileSize: { attribute: 'max-file-size', type: Number, reflect: true },
+    autoDownloadLimit: { attribute: 'auto-download-limit', type: Number, reflect: true },
     _panel: { state: true },
   };
 
@@ -99,6 +100,8 @@ export class FriendsChatElement extends LitElement {
   declare noReadReceipts: boolean;
   /** The largest file sent or accepted, in bytes (default 1 GiB, at most 4 GiB). */
   declare maxFileSize: number;
+  /** Friends' files up to this size (bytes, default 16 MiB) are fetched at once; larger ones wait for a click or `downloadFile`. */
+  declare autoDownloadLimit: number;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */
   declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string };
@@ -120,6 +123,7 @@ export class FriendsChatElement extends LitElement {
     this.noTypingIndicators = false;
     this.noReadReceipts = false;
     this.maxFileSize = 1073741824;
+    this.autoDownloadLimit = 16777216;
     this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '' };
   }
 
@@ -196,11 +200,16 @@ export class FriendsChatElement extends LitElement {
    * file is hashed and stored and its message is on the way; the friend then fetches it,
    * and `friends-chat-file-progress` follows the transfer.
    */
-  sendFile(id: string, blob: Blob, name?: string): Promise<ChatMessage> {
+  sendFile(id: string, blob: Blob, name?: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
     return this.#chat.call(async (engine) => {
       if (name !== undefined && typeof name !== 'string') throw new FriendsChatError('bad-input', 'the file name must be text');
-      return this.#chat.thread.append(await engine.sendFile(id, blob, name));
+      return this.#chat.thread.append(await engine.sendFile(id, blob, name, options));
     });
+  }
+
+  /** Fetches a friend's file that is larger than `auto-download-limit` and waits for the user. */
+  downloadFile(id: string, messageId: string): Promise<void> {
+    return this.#chat.call((engine) => engine.downloadFile(id, messageId));
   }
 
   /** Stops a file transfer, sending or receiving; the friend is told. */
@@ -284,6 +293,7 @@ export class FriendsChatElement extends LitElement {
     if (changed.has('theme')) this.#chat.reportOnce(checkTheme(this.theme).problem);
     if (changed.has('lang')) this.#chat.reportOnce(checkLang(this.lang, document.documentElement.lang).problem);
     if (changed.has('maxFileSize')) this.#chat.reportOnce(checkMaxFileSize(this.maxFileSize).problem);
+    if (changed.has('autoDownloadLimit')) this.#chat.reportOnce(checkAutoDownloadLimit(this.autoDownloadLimit).problem);
     this.#translation.setValue(translation(this.#lang));
   }
 
@@ -343,6 +353,7 @@ export class FriendsChatElement extends LitElement {
       'fc-send': ({ text }) => ui(this.sendMessage(friend(), text)),
       'fc-files': ({ files }) => this.#chat.sendInOrder(files, (file) => this.sendFile(friend(), file)),
       'fc-cancel-file': ({ id }) => ui(this.cancelFile(friend(), id)),
+      'fc-download-file': ({ id }) => ui(this.downloadFile(friend(), id)),
       'fc-typing': () => this.#chat.engine?.setTyping(friend(), true),
       'fc-back': () => this.#chat.thread.select(''),
       'fc-verify': () => ui(this.verifyFriend(friend())),

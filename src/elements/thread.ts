@@ -144,12 +144,14 @@ export class FriendsChatThread extends LitElement {
           const dayHeader = day !== lastDay ? html`<div class="day">${day}</div>` : nothing;
           lastDay = day;
           const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
+          // Gone the moment its time is up, even before the engine has stripped it.
+          const gone = m.expired || (m.expiresAt !== undefined && left === 0);
           return html`${dayHeader}
-            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${m.expired ? 'expired' : ''}" part="message" data-id=${m.id}>${m.expired
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id}>${gone
               ? html`<span class="text">${t.expired}</span>`
               : m.kind === 'file'
                 ? html`<friends-chat-file .message=${m} .source=${this.fileSource}></friends-chat-file>`
-                : html`<span class="text">${messageText(m.text)}</span>`}<span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}</span></div>`;
+                : html`<span class="text">${messageText(m.text)}</span>`}<span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span></div>`;
         })}
       </div>
       ${this.hasNewer

@@ -19,6 +19,7 @@ export interface UiEventDetails {
   'fc-send': { text: string };
   'fc-files': { files: File[] };
   'fc-cancel-file': { id: string };
+  'fc-download-file': { id: string };
   'fc-typing': null;
   'fc-back': null;
   'fc-verify': null;

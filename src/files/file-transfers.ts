@@ -196,6 +196,7 @@ export class FileTransfers {
       bytes,
       total: record.total,
       ...(record.reason ? { reason: record.reason } : {}),
+      ...(record.state === 'waiting' && record.accepted === false ? { awaitingDownload: true } : {}),
     };
   }
 

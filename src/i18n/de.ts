@@ -31,6 +31,7 @@ export const de: Translation = {
   typing: (name) => `${name} schreibt…`,
   statusLabel: { sending: 'wird gesendet', sent: 'gesendet', delivered: 'zugestellt', read: 'gelesen', failed: 'fehlgeschlagen' },
   expired: 'Diese Nachricht ist abgelaufen.',
+  arrivedLater: 'später angekommen',
   expiresIn: (s) => `verschwindet in ${s} s`,
   keyChanged: 'Der Schlüssel dieses Freundes hat sich geändert. Vergleicht die Sicherheitsnummer, bevor du wieder sendest.',
   verify: 'Als verifiziert markieren',
@@ -67,6 +68,8 @@ export const de: Translation = {
   },
   file: {
     waiting: 'wartet auf deinen Freund',
+    awaiting: 'große Datei: wird geladen, wenn du es willst',
+    fetch: 'Laden',
     transferring: (p) => `${p} %`,
     done: 'vollständig',
     failed: (r) => `fehlgeschlagen: ${r}`,

@@ -31,6 +31,7 @@ export const en: Translation = {
   typing: (name) => `${name} is typing…`,
   statusLabel: { sending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' },
   expired: 'This message has expired.',
+  arrivedLater: 'arrived later',
   expiresIn: (s) => `disappears in ${s} s`,
   keyChanged: 'This friend’s key changed. Compare safety numbers before you send again.',
   verify: 'Mark as verified',
@@ -67,6 +68,8 @@ export const en: Translation = {
   },
   file: {
     waiting: 'waiting for your friend',
+    awaiting: 'large file: fetched when you ask',
+    fetch: 'Fetch',
     transferring: (p) => `${p} %`,
     done: 'complete',
     failed: (r) => `failed: ${r}`,

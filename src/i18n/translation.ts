@@ -31,6 +31,8 @@ export interface Translation {
   typing: (name: string) => string;
   statusLabel: { sending: string; sent: string; delivered: string; read: string; failed: string };
   expired: string;
+  /** A friend's message that arrived after later ones they had confirmed. */
+  arrivedLater: string;
   expiresIn: (seconds: number) => string;
   keyChanged: string;
   verify: string;
@@ -68,6 +70,9 @@ export interface Translation {
   };
   file: {
     waiting: string;
+    /** A large file that is fetched only when the user asks. */
+    awaiting: string;
+    fetch: string;
     transferring: (percent: number) => string;
     done: string;
     failed: (reason: string) => string;

@@ -29,6 +29,8 @@ export interface FileProgress {
   bytes: number;
   total: number;
   reason?: string;
+  /** Receiving: a file above the auto-download limit that waits for the user's click. */
+  awaitingDownload?: boolean;
 }
 
 /** A message as the page and the UI see it. */
@@ -71,6 +73,8 @@ export interface FileInfo {
   state: FileState;
   bytes: number;
   reason?: string;
+  /** A friend's file above the auto-download limit: fetched only once the user asks. */
+  awaitingDownload?: boolean;
 }
 
 /** A contact as the page sees it: no keys, no invite secrets. */

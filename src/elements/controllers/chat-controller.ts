@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FriendsChatHooks } from '../../app/create-friends-chat.js';
 import { defaultRegistry } from '../../app/default-registry.js';
-import { checkConnection, checkMaxFileSize, type ConnectionAttributes } from '../../config/attributes.js';
+import { checkAutoDownloadLimit, checkConnection, checkMaxFileSize, type ConnectionAttributes } from '../../config/attributes.js';
 import type { ChatEngine } from '../../core/chat-engine.js';
 import { toFriendInfo } from '../../core/friend-info.js';
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
@@ -30,6 +30,7 @@ export interface ChatHost extends ReactiveControllerHost, EventTarget, Connectio
   readonly noTypingIndicators: boolean;
   readonly noReadReceipts: boolean;
   readonly maxFileSize: number;
+  readonly autoDownloadLimit: number;
 }
 
 /**
@@ -157,6 +158,7 @@ export class ChatController implements ReactiveController {
       displayName: () => host.displayName,
       privacy: () => ({ typing: !host.noTypingIndicators, receipts: !host.noReadReceipts }),
       maxFileSize: () => checkMaxFileSize(host.maxFileSize).value,
+      autoDownloadLimit: () => checkAutoDownloadLimit(host.autoDownloadLimit).value,
       onError: (error) => this.report(error),
       onSignalingState: (state) => this.#set(() => (this.signalingState = state)),
       onFriendRequest: (contact) => this.#dispatch(new FriendsChatFriendRequestEvent(this.info(contact))),
@@ -178,6 +180,7 @@ export class ChatController implements ReactiveController {
         this.#dispatch(new FriendsChatFileProgressEvent(progress));
         this.thread.progress(progress);
       },
+      onExpired: (friendId, ids) => this.thread.expire(friendId, ids),
       onChange: () => this.roster.schedule(),
     };
   }

@@ -105,6 +105,15 @@ export class ThreadWindow implements ReactiveController {
     this.#queue();
   }
 
+  /** Messages that expired: their text and file leave the window at once. */
+  expire(friendId: string, ids: readonly string[]): void {
+    if (friendId !== this.friendId) return;
+    const gone = new Set(ids);
+    this.messages = this.messages.map((m) => (gone.has(m.id) ? expiredCopy(m) : m));
+    this.#arrivals = this.#arrivals.map((m) => (gone.has(m.id) ? expiredCopy(m) : m));
+    this.#host.requestUpdate();
+  }
+
   progress(progress: FileProgress): void {
     if (progress.friendId !== this.friendId) return;
     this.#patches.set(progress.messageId, { ...this.#patches.get(progress.messageId), progress });
@@ -147,12 +156,23 @@ function moves(from: MessageStatus, to: MessageStatus): boolean {
   return to === 'failed' || STATUS_ORDER.indexOf(to) > STATUS_ORDER.indexOf(from);
 }
 
+function expiredCopy(message: ChatMessage): ChatMessage {
+  const { file: _file, ...rest } = message;
+  return { ...rest, text: '', expired: true };
+}
+
 function applyPatch(message: ChatMessage, patch: Patch | undefined): ChatMessage {
   if (!patch) return message;
   const { status, progress } = patch;
   const file =
     progress && message.file
-      ? { ...message.file, state: progress.state, bytes: progress.bytes, ...(progress.reason ? { reason: progress.reason } : {}) }
+      ? {
+          ...message.file,
+          state: progress.state,
+          bytes: progress.bytes,
+          ...(progress.reason ? { reason: progress.reason } : {}),
+          awaitingDownload: !!progress.awaitingDownload,
+        }
       : message.file;
   const forward = status && !message.incoming && moves(message.status ?? 'sending', status);
   return { ...message, ...(forward ? { status } : {}), ...(file ? { file } : {}) };
