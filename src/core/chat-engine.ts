@@ -1,65 +1,31 @@
 import { FriendsChatError, toFriendsChatError } from '../errors.js';
+import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, parseManifest } from '../files/manifest.js';
+import { FileTransfers, type StoredFile } from '../files/file-transfers.js';
 import { Identity } from '../identity/identity.js';
 import { safetyNumber } from '../identity/safety-number.js';
-import { MAX_TEXT_BYTES, type Entry } from '../log/entry.js';
+import type { Entry } from '../log/entry.js';
 import { migrateStore } from '../log/migrate-v1.js';
-import type { Presence, SecurityWarningReason } from '../model/index.js';
-import { encodeJsonFrame, FrameType } from '../session/frame.js';
+import type { FileProgress, Presence } from '../model/index.js';
+import { FrameType } from '../session/frame.js';
 import type { SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
-import type { Signaling, SignalingState } from '../transport/signaling.js';
-import { fromHex, toHex, utf8 } from '../util/bytes.js';
+import type { SignalingState } from '../transport/signaling.js';
 import { Connections } from './connections.js';
 import { Contacts, type Contact } from './contacts.js';
 import type { Conversation, OwnEntry } from './conversation.js';
 import { Conversations } from './conversations.js';
 import { deliver, type DeliverySink } from './delivery.js';
-import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, parseManifest } from '../files/manifest.js';
-import { FileTransfers, type FileProgress, type StoredFile } from '../files/file-transfers.js';
+import type { ChatEngineOptions } from './engine-options.js';
 import { FrameRouter } from './frame-router.js';
-import { typingFrame } from './frames.js';
+import { sendJson, typingFrame } from './frames.js';
 import { Friendship } from './friendship.js';
 import { exportIdentity, importIdentity } from './identity-backup.js';
+import { checkExpiresIn, checkFileBody, checkText, requireMessageId } from './input-checks.js';
 import { encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
 import { SessionSync } from './session-sync.js';
 
-export interface ChatEngineEvents {
-  onError(error: FriendsChatError): void;
-  onSignalingState(state: SignalingState): void;
-  onFriendRequest(contact: Contact): void;
-  onFriend(contact: Contact): void;
-  onPresence(friendId: string, presence: Presence): void;
-  onMessage(message: ChatMessage): void;
-  onMessageStatus(friendId: string, messageId: string, status: MessageStatus, reason?: string): void;
-  onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
-  onTyping(friendId: string, typing: boolean): void;
-  onFileProgress(progress: FileProgress): void;
-  /** Messages lost their text and files at their expiry time: anything shown of them must go. */
-  onExpired?(friendId: string, messageIds: string[]): void;
-  /** Something the UI shows changed (contacts, expiry, unread counts). */
-  onChange(): void;
-}
-
-export interface ChatEngineOptions extends ChatEngineEvents {
-  store: Store;
-  signaling: Signaling;
-  displayName: () => string;
-  privacy: () => { typing: boolean; receipts: boolean };
-  /** The largest file sent or accepted (default 1 GiB). */
-  maxFileSize?: () => number;
-  /** Friends' files up to this size are fetched at once; larger ones wait for `download` (default 16 MiB). */
-  autoDownloadLimit?: () => number;
-  /** Wall-clock time (entry timestamps, expiry). */
-  now?: () => number;
-  /** Monotonic time for rate limits (tests drive it). */
-  monotonic?: () => number;
-  heartbeatInterval?: number;
-  deadAfter?: number;
-  /** Reconnect back-off bounds in ms (tests shorten them). */
-  backoff?: { min: number; max: number };
-  handshakeTimeout?: number;
-}
+export type { ChatEngineEvents, ChatEngineOptions } from './engine-options.js';
 
 /**
  * The chat engine of one widget: wires identity, contacts, invites, connections, the frame
@@ -89,8 +55,7 @@ export class ChatEngine {
     this.#invites = invites;
     this.#o = options;
     const now = options.now ?? Date.now;
-    const send = (session: SecureSession | undefined, type: number, value: unknown): boolean => this.#trySend(session, type, value);
-    this.#conversations = new Conversations({
+        this.#conversations = new Conversations({
       store: options.store,
       identity,
       now,
@@ -106,7 +71,7 @@ export class ChatEngine {
       onProgress: options.onFileProgress,
       onError: options.onError,
       onWarning: (peer, detail) => options.onWarning('bad-frame', peer, detail),
-      send,
+      send: sendJson,
     });
     this.#friendship = new Friendship({
       me: identity.profileId,
@@ -114,7 +79,7 @@ export class ChatEngine {
       invites,
       connections: () => this.#connections,
       now,
-      send,
+      send: sendJson,
       onFriendSession: (session) => this.#startSync(session),
       onLost: (id, reason) => this.#forget(id, reason),
       onFriendRequest: options.onFriendRequest,
@@ -128,7 +93,7 @@ export class ChatEngine {
         return conversation.id === id ? conversation : undefined;
       },
       session: (peer) => this.#liveSession(peer),
-      send,
+      send: sendJson,
       receiptsOn: () => options.privacy().receipts,
       now,
       monotonic: options.monotonic ?? (() => performance.now()),
@@ -156,22 +121,7 @@ export class ChatEngine {
       identity,
       signaling: options.signaling,
       displayName: options.displayName,
-      inviteFor: (id) => {
-        const invite = this.contacts.get(id)?.invite;
-        return invite ? { id: fromHex(invite.id), secret: fromHex(invite.secret) } : undefined;
-      },
-      // sec: invites are reserved at first use; dials expect the pinned key; pairwise rendezvous (docs/rendezvous.md).
-      resolveInvite: (id) => this.#invites.reserve(id),
-      releaseInvite: (id) => this.#invites.release(id),
-      pinnedKeys: (id) => {
-        const c = this.contacts.get(id);
-        return [c?.pinnedKey, c?.changedKey].filter((k): k is string => !!k).map(fromHex);
-      },
-      pairSecret: (id) => {
-        const c = this.contacts.get(id);
-        return c?.state === 'friend' && c.rendezvous ? fromHex(c.rendezvous) : undefined;
-      },
-      onPaired: (session, secret) => void this.#paired(session, secret),
+      ...this.#friendship.connectionHooks(),
       admit: (session) => this.#friendship.admit(session),
       onSession: (session) => this.#onSession(session),
       onBeat: (session) => void this.#onBeat(session),
@@ -284,8 +234,7 @@ export class ChatEngine {
   // ---- messages -----------------------------------------------------------------------
 
   async sendMessage(friendId: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
-    if (typeof text !== 'string' || text.trim() === '') throw new FriendsChatError('empty-message', 'the message is empty');
-    if (utf8(text).length > MAX_TEXT_BYTES) throw new FriendsChatError('message-too-large', 'the message is longer than 64 KiB');
+    checkText(text);
     const expiresIn = checkExpiresIn(options?.expiresIn);
     this.#friendship.requireSendable(friendId);
     return this.#appendOwn(friendId, { kind: 'text', body: text, ...(expiresIn !== undefined ? { expiresIn } : {}) });
@@ -318,29 +267,19 @@ export class ChatEngine {
 
   /** Stops a file transfer in either direction; the friend is told. */
   async cancelFile(friendId: string, messageId: string): Promise<void> {
-    this.#friendship.require(friendId);
-    requireMessageId(messageId);
-    const progress = await this.#files.progress(messageId);
-    if (!progress || progress.friendId !== friendId) throw new FriendsChatError('bad-input', 'no such file in this conversation');
+    if (!(await this.#fileProgress(friendId, messageId))) throw new FriendsChatError('bad-input', 'no such file in this conversation');
     await this.#files.cancel(messageId);
   }
 
   /** Fetches a friend's file that waits for the user (larger than the auto-download limit). */
   async downloadFile(friendId: string, messageId: string): Promise<void> {
-    this.#friendship.require(friendId);
-    requireMessageId(messageId);
-    const progress = await this.#files.progress(messageId);
-    if (!progress || progress.friendId !== friendId || progress.direction !== 'receive') throw new FriendsChatError('bad-input', 'no such file from this friend');
+    if ((await this.#fileProgress(friendId, messageId))?.direction !== 'receive') throw new FriendsChatError('bad-input', 'no such file from this friend');
     await this.#files.download(messageId);
   }
 
   /** A file that is completely here (sent, or received and verified), or undefined. */
   async file(friendId: string, messageId: string): Promise<StoredFile | undefined> {
-    this.#friendship.require(friendId);
-    requireMessageId(messageId);
-    const progress = await this.#files.progress(messageId);
-    if (!progress || progress.friendId !== friendId) return undefined;
-    return this.#files.file(messageId);
+    return (await this.#fileProgress(friendId, messageId)) ? this.#files.file(messageId) : undefined;
   }
 
   async history(friendId: string, options: { before?: string; limit?: number } = {}): Promise<ChatMessage[]> {
@@ -367,13 +306,13 @@ export class ChatEngine {
     const conversation = this.#conversations.direct(friendId);
     const read = await conversation.markRead();
     if (read === null) return;
-    if (this.#o.privacy().receipts) this.#trySend(this.#liveSession(friendId), FrameType.Receipt, { c: conversation.id, read });
+    if (this.#o.privacy().receipts) sendJson(this.#liveSession(friendId), FrameType.Receipt, { c: conversation.id, read });
     this.#o.onChange();
   }
 
   setTyping(friendId: string, typing: boolean): void {
     if (!this.#o.privacy().typing || !this.contacts.isFriend(friendId)) return;
-    this.#trySend(this.#liveSession(friendId), FrameType.Typing, { c: this.conversationOf(friendId), on: !!typing });
+    sendJson(this.#liveSession(friendId), FrameType.Typing, { c: this.conversationOf(friendId), on: !!typing });
   }
 
   exportIdentity(passphrase: string): Promise<string> {
@@ -413,18 +352,6 @@ export class ChatEngine {
         if (conversation.sent.has(entry.id)) message!.status = 'sent';
         return message!;
       });
-  }
-
-  /**
-   * sec: keeps the pair secret from the first session with a contact that carries its pinned
-   * key (or comes before the pin); set once, so a later key change does not split the two.
-   */
-  async #paired(session: SecureSession, secret: string): Promise<void> {
-    const c = this.contacts.get(session.peer.profileId);
-    if (!c || (c.state !== 'friend' && c.state !== 'outgoing') || c.rendezvous) return;
-    if (c.pinnedKey && c.pinnedKey !== toHex(session.peerStaticKey)) return;
-    await this.contacts.update(c.id, { rendezvous: secret });
-    this.#connections.relisten();
   }
 
   #onSession(session: SecureSession): void {
@@ -490,44 +417,18 @@ export class ChatEngine {
     return toMessage(entry, conversation.id, conversation.friendId, this.identity.profileId, status, progress);
   }
 
+  /** Where a file of the conversation with `friendId` stands; undefined if it is not one of theirs. */
+  async #fileProgress(friendId: string, messageId: string): Promise<FileProgress | undefined> {
+    this.#friendship.require(friendId);
+    requireMessageId(messageId);
+    const progress = await this.#files.progress(messageId);
+    return progress?.friendId === friendId ? progress : undefined;
+  }
+
   /** A friend's session that may carry the conversation: live, and with the pinned key. */
   #liveSession(peer: string): SecureSession | undefined {
     const session = this.contacts.isFriend(peer) ? this.#connections.session(peer) : undefined;
     return session && !session.closed && !this.#friendship.quarantined(session) ? session : undefined;
   }
 
-  #trySend(session: SecureSession | undefined, type: number, value: unknown): boolean {
-    if (!session || session.closed) return false;
-    try {
-      session.send(type, encodeJsonFrame(type, value).subarray(1));
-      return true;
-    } catch {
-      session.close('send failed');
-      return false;
-    }
-  }
-}
-
-/** A file entry's body must be a well-formed manifest; the reason if it is not. */
-function checkFileBody(entry: Entry): string | undefined {
-  if (entry.kind !== 'file' || entry.body === undefined) return undefined;
-  try {
-    parseManifest(entry.body);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : 'bad manifest';
-  }
-}
-
-/** A self-destruct delay: 1 second to 1 year, in ms. */
-function checkExpiresIn(expiresIn: unknown): number | undefined {
-  if (expiresIn === undefined) return undefined;
-  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 1000 || expiresIn > 365 * 86400000) {
-    throw new FriendsChatError('bad-input', 'expiresIn must be between 1 second and 1 year, in ms');
-  }
-  return expiresIn;
-}
-
-function requireMessageId(id: unknown): void {
-  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new FriendsChatError('bad-input', 'expected a 64-hex message ID');
 }

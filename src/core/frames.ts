@@ -1,4 +1,6 @@
+import { encodeJsonFrame } from '../session/frame.js';
 import { arr, bool, hexOf, int, obj, optional, str, type Check } from '../session/schema.js';
+import type { SecureSession } from '../session/secure-session.js';
 
 /**
  * Schemas of the JSON frames friends exchange (docs/protocol.md, "Frames"). Log entries are
@@ -29,3 +31,15 @@ export const headsFrame = obj({
 export const entriesFrame = obj({ c: conversation, entries: arr((v) => v, 500) });
 export const receiptFrame = obj({ c: conversation, delivered: optional(seq), read: optional(seq) });
 export const typingFrame = obj({ c: conversation, on: bool });
+
+/** Sends a JSON frame if the session is live; a failure to send closes it. Returns whether it went. */
+export function sendJson(session: SecureSession | undefined, type: number, value: unknown): boolean {
+  if (!session || session.closed) return false;
+  try {
+    session.send(type, encodeJsonFrame(type, value).subarray(1));
+    return true;
+  } catch {
+    session.close('send failed');
+    return false;
+  }
+}

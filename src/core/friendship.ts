@@ -2,8 +2,8 @@ import { FriendsChatError } from '../errors.js';
 import type { SecurityWarningReason } from '../model/index.js';
 import { FrameType } from '../session/frame.js';
 import type { SecureSession } from '../session/secure-session.js';
-import { toHex } from '../util/bytes.js';
-import type { Connections } from './connections.js';
+import { fromHex, toHex } from '../util/bytes.js';
+import type { Connections, ConnectionsOptions } from './connections.js';
 import type { Contact, Contacts } from './contacts.js';
 import type { FrameRouter, Standing } from './frame-router.js';
 import { emptyFrame, friendRequestFrame } from './frames.js';
@@ -202,6 +202,34 @@ export class Friendship {
     return 'accept';
   }
 
+  /**
+   * What the connections need to know of contacts when dialling and admitting: the invite
+   * to dial with, the pinned keys the answer must show, and the secret for pairwise
+   * rendezvous (kept from the first session that carries the pinned key, set once, so a
+   * later key change does not split the two; docs/rendezvous.md).
+   */
+  connectionHooks(): Pick<ConnectionsOptions, 'inviteFor' | 'resolveInvite' | 'releaseInvite' | 'pinnedKeys' | 'pairSecret' | 'onPaired'> {
+    const { contacts, invites } = this.#o;
+    return {
+      inviteFor: (id) => {
+        const invite = contacts.get(id)?.invite;
+        return invite ? { id: fromHex(invite.id), secret: fromHex(invite.secret) } : undefined;
+      },
+      // Invites are reserved at first use, and released if the handshake fails.
+      resolveInvite: (id) => invites.reserve(id),
+      releaseInvite: (id) => invites.release(id),
+      pinnedKeys: (id) => {
+        const c = contacts.get(id);
+        return [c?.pinnedKey, c?.changedKey].filter((k): k is string => !!k).map(fromHex);
+      },
+      pairSecret: (id) => {
+        const c = contacts.get(id);
+        return c?.state === 'friend' && c.rendezvous ? fromHex(c.rendezvous) : undefined;
+      },
+      onPaired: (session, secret) => void this.#paired(session, secret),
+    };
+  }
+
   /** What a session starts with: our request, or (between friends) a yes and then sync. */
   greet(session: SecureSession): void {
     const contact = this.#o.contacts.get(session.peer.profileId);
@@ -220,6 +248,14 @@ export class Friendship {
 
   sendRequest(session: SecureSession, contact: Contact): void {
     this.#o.send(session, FrameType.FriendRequest, contact.note ? { note: contact.note } : {});
+  }
+
+  async #paired(session: SecureSession, secret: string): Promise<void> {
+    const c = this.#o.contacts.get(session.peer.profileId);
+    if (!c || (c.state !== 'friend' && c.state !== 'outgoing') || c.rendezvous) return;
+    if (c.pinnedKey && c.pinnedKey !== toHex(session.peerStaticKey)) return;
+    await this.#o.contacts.update(c.id, { rendezvous: secret });
+    this.#o.connections().relisten();
   }
 
   async #onRequest(session: SecureSession, note: string | undefined): Promise<void> {

@@ -5,6 +5,8 @@ import type { Check } from '../../src/session/schema.js';
 import { utf8 } from '../../src/util/bytes.js';
 
 const A = 'a'.repeat(64);
+/** The conversation every sync frame names. */
+const C = 'c'.repeat(64);
 
 /** The refusal `decodeJsonBody` gives for a body (raw text, or a value to JSON-encode). */
 function refusal<T>(check: Check<T>, body: unknown): string {
@@ -34,43 +36,49 @@ const rows: [string, Check<unknown>, unknown, string][] = [
   // emptyFrame (accept / decline / ping)
   ['empty: any field', emptyFrame, { x: 1 }, 'FrameError: .x: expected no such field'],
   ['empty: an array', emptyFrame, [1], 'FrameError: value: expected an object'],
+  // Every sync frame names its conversation: 64 hex.
+  ['heads: c missing', headsFrame, { vv: {} }, 'FrameError: .c: expected a string of 64..64 chars'],
+  ['heads: c not hex', headsFrame, { c: 'z'.repeat(64), vv: {} }, 'FrameError: .c: expected a string matching /^[0-9a-f]*$/'],
+  ['entries: c a number', entriesFrame, { c: 1, entries: [] }, 'FrameError: .c: expected a string of 64..64 chars'],
+  ['receipt: c too short', receiptFrame, { c: 'c'.repeat(63), delivered: 1 }, 'FrameError: .c: expected a string of 64..64 chars'],
+  ['typing: c missing', typingFrame, { on: true }, 'FrameError: .c: expected a string of 64..64 chars'],
   // headsFrame
-  ['heads: vv missing', headsFrame, {}, 'FrameError: body failed its schema'],
-  ['heads: vv an array', headsFrame, { vv: [] }, 'FrameError: body failed its schema'],
-  ['heads: too many authors', headsFrame, { vv: vv(9) }, 'FrameError: body failed its schema'],
-  ['heads: author not hex', headsFrame, { vv: { ['z'.repeat(64)]: 1 } }, 'FrameError: body failed its schema'],
-  ['heads: author upper-case', headsFrame, { vv: { [A.toUpperCase()]: 1 } }, 'FrameError: body failed its schema'],
-  ['heads: author __proto__', headsFrame, '{"vv":{"__proto__":1}}', 'FrameError: body failed its schema'],
-  ['heads: seq negative', headsFrame, { vv: { [A]: -1 } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
-  ['heads: seq fractional', headsFrame, { vv: { [A]: 1.5 } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
-  ['heads: seq a string', headsFrame, { vv: { [A]: '1' } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
-  ['heads: seq too large', headsFrame, { vv: { [A]: 2 ** 41 } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
-  ['heads: read not an integer', headsFrame, { vv: {}, read: 'all' }, 'FrameError: .read: expected an integer in 0..1099511627776'],
-  ['heads: unknown field', headsFrame, { vv: {}, more: 1 }, 'FrameError: .more: expected no such field'],
+  ['heads: vv missing', headsFrame, { c: C }, 'FrameError: body failed its schema'],
+  ['heads: vv an array', headsFrame, { c: C, vv: [] }, 'FrameError: body failed its schema'],
+  ['heads: too many authors', headsFrame, { c: C, vv: vv(65) }, 'FrameError: body failed its schema'],
+  ['heads: author not hex', headsFrame, { c: C, vv: { ['z'.repeat(64)]: 1 } }, 'FrameError: body failed its schema'],
+  ['heads: author upper-case', headsFrame, { c: C, vv: { [A.toUpperCase()]: 1 } }, 'FrameError: body failed its schema'],
+  ['heads: author __proto__', headsFrame, '{"c":"' + C + '","vv":{"__proto__":1}}', 'FrameError: body failed its schema'],
+  ['heads: seq negative', headsFrame, { c: C, vv: { [A]: -1 } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
+  ['heads: seq fractional', headsFrame, { c: C, vv: { [A]: 1.5 } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
+  ['heads: seq a string', headsFrame, { c: C, vv: { [A]: '1' } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
+  ['heads: seq too large', headsFrame, { c: C, vv: { [A]: 2 ** 41 } }, 'FrameError: .vv.' + A + ': expected an integer in 0..1099511627776'],
+  ['heads: read not an integer', headsFrame, { c: C, vv: {}, read: 'all' }, 'FrameError: .read: expected an integer in 0..1099511627776'],
+  ['heads: unknown field', headsFrame, { c: C, vv: {}, more: 1 }, 'FrameError: .more: expected no such field'],
   // entriesFrame (each entry is checked later by checkEntryShape)
-  ['entries: missing', entriesFrame, {}, 'FrameError: .entries: expected an array of at most 500'],
-  ['entries: an object', entriesFrame, { entries: {} }, 'FrameError: .entries: expected an array of at most 500'],
-  ['entries: 501 of them', entriesFrame, { entries: Array.from({ length: 501 }, () => ({})) }, 'FrameError: .entries: expected an array of at most 500'],
+  ['entries: missing', entriesFrame, { c: C }, 'FrameError: .entries: expected an array of at most 500'],
+  ['entries: an object', entriesFrame, { c: C, entries: {} }, 'FrameError: .entries: expected an array of at most 500'],
+  ['entries: 501 of them', entriesFrame, { c: C, entries: Array.from({ length: 501 }, () => ({})) }, 'FrameError: .entries: expected an array of at most 500'],
   // receiptFrame
-  ['receipt: delivered negative', receiptFrame, { delivered: -1 }, 'FrameError: .delivered: expected an integer in 0..1099511627776'],
-  ['receipt: read a boolean', receiptFrame, { read: true }, 'FrameError: .read: expected an integer in 0..1099511627776'],
-  ['receipt: read NaN as string', receiptFrame, '{"read":NaN}', 'FrameError: body is not UTF-8 JSON'],
-  ['receipt: read 1e400 (Infinity)', receiptFrame, '{"read":1e400}', 'FrameError: .read: expected an integer in 0..1099511627776'],
-  ['receipt: unknown field', receiptFrame, { seen: 1 }, 'FrameError: .seen: expected no such field'],
+  ['receipt: delivered negative', receiptFrame, { c: C, delivered: -1 }, 'FrameError: .delivered: expected an integer in 0..1099511627776'],
+  ['receipt: read a boolean', receiptFrame, { c: C, read: true }, 'FrameError: .read: expected an integer in 0..1099511627776'],
+  ['receipt: read NaN as string', receiptFrame, '{"c":"' + C + '","read":NaN}', 'FrameError: body is not UTF-8 JSON'],
+  ['receipt: read 1e400 (Infinity)', receiptFrame, '{"c":"' + C + '","read":1e400}', 'FrameError: .read: expected an integer in 0..1099511627776'],
+  ['receipt: unknown field', receiptFrame, { c: C, seen: 1 }, 'FrameError: .seen: expected no such field'],
   // typingFrame
-  ['typing: on missing', typingFrame, {}, 'FrameError: .on: expected a boolean'],
-  ['typing: on a number', typingFrame, { on: 1 }, 'FrameError: .on: expected a boolean'],
-  ['typing: on a string', typingFrame, { on: 'true' }, 'FrameError: .on: expected a boolean'],
+  ['typing: on missing', typingFrame, { c: C }, 'FrameError: .on: expected a boolean'],
+  ['typing: on a number', typingFrame, { c: C, on: 1 }, 'FrameError: .on: expected a boolean'],
+  ['typing: on a string', typingFrame, { c: C, on: 'true' }, 'FrameError: .on: expected a boolean'],
 ];
 
 describe('frame schemas: must-fail table', () => {
   it('accept well-formed bodies', () => {
     expect(decodeJsonBody(utf8('{"note":"hi"}'), friendRequestFrame)).to.deep.equal({ note: 'hi' });
     expect(decodeJsonBody(utf8('{}'), emptyFrame)).to.deep.equal({});
-    expect(decodeJsonBody(utf8(JSON.stringify({ vv: vv(8), read: 3 })), headsFrame)).to.deep.equal({ vv: vv(8), read: 3 });
-    expect(decodeJsonBody(utf8('{"entries":[]}'), entriesFrame)).to.deep.equal({ entries: [] });
-    expect(decodeJsonBody(utf8('{"delivered":1,"read":0}'), receiptFrame)).to.deep.equal({ delivered: 1, read: 0 });
-    expect(decodeJsonBody(utf8('{"on":false}'), typingFrame)).to.deep.equal({ on: false });
+    expect(decodeJsonBody(utf8(JSON.stringify({ c: C, vv: vv(64), read: 3 })), headsFrame)).to.deep.equal({ c: C, vv: vv(64), read: 3 });
+    expect(decodeJsonBody(utf8(JSON.stringify({ c: C, entries: [] })), entriesFrame)).to.deep.equal({ c: C, entries: [] });
+    expect(decodeJsonBody(utf8(JSON.stringify({ c: C, delivered: 1, read: 0 })), receiptFrame)).to.deep.equal({ c: C, delivered: 1, read: 0 });
+    expect(decodeJsonBody(utf8(JSON.stringify({ c: C, on: false })), typingFrame)).to.deep.equal({ c: C, on: false });
   });
 
   it('refuses a body that is not valid UTF-8', () => {

@@ -1,0 +1,43 @@
+import type { FriendsChatError } from '../errors.js';
+import type { ChatMessage, FileProgress, MessageStatus, Presence, SecurityWarningReason } from '../model/index.js';
+import type { Store } from '../storage/store.js';
+import type { Signaling, SignalingState } from '../transport/signaling.js';
+import type { Contact } from './contacts.js';
+
+/** What the engine reports to its host (the element's controller, or a test). */
+export interface ChatEngineEvents {
+  onError(error: FriendsChatError): void;
+  onSignalingState(state: SignalingState): void;
+  onFriendRequest(contact: Contact): void;
+  onFriend(contact: Contact): void;
+  onPresence(friendId: string, presence: Presence): void;
+  onMessage(message: ChatMessage): void;
+  onMessageStatus(friendId: string, messageId: string, status: MessageStatus, reason?: string): void;
+  onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
+  onTyping(friendId: string, typing: boolean): void;
+  onFileProgress(progress: FileProgress): void;
+  /** Messages lost their text and files at their expiry time: anything shown of them must go. */
+  onExpired?(friendId: string, messageIds: string[]): void;
+  /** Something the UI shows changed (contacts, expiry, unread counts). */
+  onChange(): void;
+}
+
+export interface ChatEngineOptions extends ChatEngineEvents {
+  store: Store;
+  signaling: Signaling;
+  displayName: () => string;
+  privacy: () => { typing: boolean; receipts: boolean };
+  /** The largest file sent or accepted (default 1 GiB). */
+  maxFileSize?: () => number;
+  /** Friends' files up to this size are fetched at once; larger ones wait for `download` (default 16 MiB). */
+  autoDownloadLimit?: () => number;
+  /** Wall-clock time (entry timestamps, expiry). */
+  now?: () => number;
+  /** Monotonic time for rate limits (tests drive it). */
+  monotonic?: () => number;
+  heartbeatInterval?: number;
+  deadAfter?: number;
+  /** Reconnect back-off bounds in ms (tests shorten them). */
+  backoff?: { min: number; max: number };
+  handshakeTimeout?: number;
+}
