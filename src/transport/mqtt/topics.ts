@@ -1,0 +1,14 @@
+/**
+ * MQTT topic names friends-chat uses. Only lower-case hex segments: NATS refuses `.` and
+ * spaces in a segment and disconnects the publisher, and no segment is ever a profile ID.
+ */
+const RENDEZVOUS = /^[0-9a-f]{16,64}$/;
+
+export function isRendezvousId(value: unknown): value is string {
+  return typeof value === 'string' && RENDEZVOUS.test(value);
+}
+
+/** Where offers, answers and candidates for one rendezvous ID arrive. */
+export function signalingTopic(rendezvousId: string): string {
+  return `fc1/s/${rendezvousId}`;
+}
