@@ -6,6 +6,7 @@ import { parseMqttUrls, type MqttConfig } from './mqtt-url.js';
 export type { MqttConfig } from './mqtt-url.js';
 export type { SignalingKeys } from './mqtt-signaling.js';
 export { MqttSignaling } from './mqtt-signaling.js';
+export { MailboxClient, type MailboxClientOptions } from './mailbox-client.js';
 
 /**
  * The `mqtt:` / `mqtts:` signaling backend, for the registry: `parse` checks the attribute

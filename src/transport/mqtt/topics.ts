@@ -12,3 +12,10 @@ export function isRendezvousId(value: unknown): value is string {
 export function signalingTopic(rendezvousId: string): string {
   return `fc1/s/${rendezvousId}`;
 }
+
+const TOPIC = /^fc1\/[a-z]\/[0-9a-f]{16,64}$/;
+
+/** A topic friends-chat publishes to: `fc1/<kind letter>/<hex>`. */
+export function isFriendsChatTopic(topic: unknown): topic is string {
+  return typeof topic === 'string' && TOPIC.test(topic);
+}
