@@ -147,8 +147,7 @@ export class MqttSignaling implements Signaling {
     if (this.#closed) return;
     this.#closed = true;
     for (const call of [...this.#calls.values()]) call.fail(new FriendsChatError('connection-failed', 'signaling closed'));
-    this.#connection?.close();
-    this.#events.emitState('offline');
+    this.#connection?.close(); // reports 'offline' once, when it was not already
     this.#events.clear();
   }
 
