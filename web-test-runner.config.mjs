@@ -12,9 +12,13 @@ import { startPeerServer } from './tools/peer-server.mjs';
 import { peerjsSlimForTests } from './tools/peerjs-slim.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/chromium.mjs';
 import { startStaticServer } from './tools/static-server.mjs';
+import { startTestMqtt } from './tools/mqtt-broker.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 const brokers = { main: await startPeerServer(), second: await startPeerServer() };
+// The MQTT broker: embedded Aedes, or FC_MQTT_BROKER=mosquitto|nats (npm run test:brokers).
+// POST /__mqtt/stop|start restarts it, /__mqtt/kill/N kills cluster node N.
+const mqtt = await startTestMqtt(process.env.FC_MQTT_BROKER);
 const userDataDir = mkdtempSync(join(tmpdir(), 'friends-chat-wtr-'));
 // Another origin that serves the built bundle under an unrelated path (immutable-storage style).
 const cdn = await startStaticServer({ mounts: { '/ipfs/bafy-test/': 'dist' }, headers: { 'access-control-allow-origin': '*' } });
@@ -39,8 +43,16 @@ function envMiddleware(context, next) {
       brokers: Object.fromEntries(
         Object.entries(brokers).map(([name, b]) => [name, { port: b.port, path: b.path, key: b.key }]),
       ),
+      mqtt: { kind: mqtt.kind, urls: mqtt.urls },
     };
     return;
+  }
+  const mqttControl = /^\/__mqtt\/(stop|start|kill\/\d)$/.exec(context.path);
+  if (mqttControl && context.method === 'POST') {
+    const [action, node] = mqttControl[1].split('/');
+    return mqtt[action](Number(node)).then(() => {
+      context.body = { running: mqtt.running };
+    });
   }
   const peers = /^\/__broker\/(main|second)\/peers$/.exec(context.path);
   if (peers) {
@@ -81,6 +93,7 @@ export default {
         await brokers.main.stop();
         await brokers.second.stop();
         await cdn.close();
+        await mqtt.close();
       },
     },
     peerjsSlimForTests(),

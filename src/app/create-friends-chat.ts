@@ -1,6 +1,7 @@
 import type { FriendsChatConfig } from '../config/attributes.js';
 import { ChatEngine, type ChatEngineOptions } from '../core/chat-engine.js';
 import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
+import { Identity } from '../identity/identity.js';
 import { toFriendsChatError } from '../errors.js';
 import { OfflineSignaling } from '../transport/offline-signaling.js';
 import type { Signaling } from '../transport/signaling.js';
@@ -42,30 +43,36 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
     await held.acquired;
     if (!live()) return null;
   }
+  const store = options.stores.get(config);
+  // Backends that seal their signaling (MQTT) need our X25519 key pair, and later the engine's
+  // pinned keys of friends; the engine loads the same identity again from the same store.
+  const identity = await Identity.load(store);
+  let engine: ChatEngine | undefined;
+  const keys = { own: identity.dh, peerKey: (id: string) => engine?.staticKeyAt(id) };
   let signaling: Signaling;
   try {
-    signaling = config.signaling?.create({ iceServers: config.iceServers, relayOnly: config.relayOnly }) ?? new OfflineSignaling();
+    signaling = config.signaling?.create({ iceServers: config.iceServers, relayOnly: config.relayOnly, keys }) ?? new OfflineSignaling();
   } catch (error) {
     hooks.onError(toFriendsChatError(error, 'bad-signaling'));
     signaling = new OfflineSignaling();
   }
-  let engine: ChatEngine;
   try {
-    engine = await ChatEngine.open({ ...guard(hooks, live), store: options.stores.get(config), signaling });
+    engine = await ChatEngine.open({ ...guard(hooks, live), store, signaling });
   } catch (error) {
     signaling.close();
     lock?.release();
     throw error;
   }
+  const started = engine;
   const stop = (): void => {
-    engine.stop();
+    started.stop();
     lock?.release();
   };
   if (!live()) {
     stop();
     return null;
   }
-  return { engine, signaling, stop };
+  return { engine: started, signaling, stop };
 }
 
 /** The same hooks, but every `on…` callback is dropped once `live()` is false. */

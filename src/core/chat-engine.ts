@@ -172,6 +172,11 @@ export class ChatEngine {
     return this.#conversations.direct(friendId).id;
   }
 
+  /** A friend's pinned X25519 key by the rendezvous ID it listens at (sealed signaling). */
+  staticKeyAt(rendezvousId: string): Uint8Array | undefined {
+    return this.#friendship.staticKeyAt(rendezvousId);
+  }
+
   /** Adds a carrier for own entries, tried after the live session (the mailbox). */
   addSink(sink: DeliverySink): void {
     this.#sinks.push(sink);

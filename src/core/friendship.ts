@@ -8,6 +8,8 @@ import type { Contact, Contacts } from './contacts.js';
 import type { FrameRouter, Standing } from './frame-router.js';
 import { emptyFrame, friendRequestFrame } from './frames.js';
 import { decodeInvite, isProfileId, type Invites } from './invite.js';
+import { epochOf, pairRendezvousId } from './rendezvous.js';
+import { rendezvousId as publicRendezvousId } from '../identity/identity.js';
 
 export interface FriendshipOptions {
   me: string;
@@ -228,6 +230,22 @@ export class Friendship {
       },
       onPaired: (session, secret) => void this.#paired(session, secret),
     };
+  }
+
+  /**
+   * The pinned X25519 key of the contact that listens at `rendezvousId` (its public request
+   * address, or a pairwise ID of around now), so a backend can seal an offer to it.
+   */
+  staticKeyAt(rendezvousId: string): Uint8Array | undefined {
+    const epoch = epochOf(this.#o.now());
+    for (const c of this.#o.contacts.all()) {
+      if (!c.pinnedKey) continue;
+      const key = fromHex(c.id);
+      const ids = [publicRendezvousId(key)];
+      if (c.rendezvous) for (const e of [epoch - 1, epoch, epoch + 1]) ids.push(pairRendezvousId(fromHex(c.rendezvous), key, e));
+      if (ids.includes(rendezvousId)) return fromHex(c.pinnedKey);
+    }
+    return undefined;
   }
 
   /** What a session starts with: our request, or (between friends) a yes and then sync. */

@@ -5,6 +5,14 @@ import type { Signaling } from './signaling.js';
 export interface SignalingContext {
   iceServers: RTCIceServer[];
   relayOnly: boolean;
+  /**
+   * For backends that seal their signaling to the recipient (MQTT): the identity's X25519
+   * key pair, and a friend's static X25519 key by the rendezvous ID it listens at.
+   */
+  keys?: {
+    own?: { publicKey: Uint8Array; privateKey: Uint8Array };
+    peerKey?(rendezvousId: string): Uint8Array | undefined;
+  };
 }
 
 /**
