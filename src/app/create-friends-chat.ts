@@ -2,6 +2,8 @@ import type { FriendsChatConfig } from '../config/attributes.js';
 import { ChatEngine, type ChatEngineOptions } from '../core/chat-engine.js';
 import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
 import { Identity } from '../identity/identity.js';
+import { Inbox, MAX_ENVELOPE, mailboxClientId, mailboxTopic } from '../mailbox/index.js';
+import { MailboxClient } from '../transport/mqtt/mailbox-client.js';
 import { toFriendsChatError } from '../errors.js';
 import { OfflineSignaling } from '../transport/offline-signaling.js';
 import type { Signaling } from '../transport/signaling.js';
@@ -56,15 +58,23 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
     hooks.onError(toFriendsChatError(error, 'bad-signaling'));
     signaling = new OfflineSignaling();
   }
+  const mailbox = config.mailbox ? openMailbox(config.mailbox, identity, (payload) => engine?.receiveMail(payload) ?? Promise.reject(new Error('not started'))) : undefined;
   try {
-    engine = await ChatEngine.open({ ...guard(hooks, live), store, signaling });
+    engine = await ChatEngine.open({ ...guard(hooks, live), store, signaling, ...(mailbox ? { mailbox } : {}) });
   } catch (error) {
     signaling.close();
+    mailbox?.close();
     lock?.release();
     throw error;
   }
   const started = engine;
+  if (mailbox) {
+    mailbox.onState((state) => state === 'online' && void started.flushMailbox());
+    mailbox.onError((error) => hooks.onError(error));
+    mailbox.start();
+  }
   const stop = (): void => {
+    mailbox?.close();
     started.stop();
     lock?.release();
   };
@@ -73,6 +83,17 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
     return null;
   }
   return { engine: started, signaling, stop };
+}
+
+/**
+ * The profile's mailbox session: a fixed client ID only this identity can compute, its own
+ * topic from its X25519 key, and every envelope opened and stored before it is acknowledged.
+ * Only the tab holding the profile lock gets here, so one tab owns the session.
+ */
+function openMailbox(urls: string[], identity: Identity, deliver: (payload: Uint8Array) => Promise<void>): MailboxClient {
+  const topic = mailboxTopic(identity.dh.publicKey);
+  const inbox = new Inbox({ topic, own: identity.dh, deliver });
+  return new MailboxClient({ urls, clientId: mailboxClientId(identity.signing.privateKey), topic, onEnvelope: inbox.receive, maxEnvelope: MAX_ENVELOPE });
 }
 
 /** The same hooks, but every `on…` callback is dropped once `live()` is false. */

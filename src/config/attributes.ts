@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE } from '../files/manifest.js';
 import { DEFAULT_AUTO_DOWNLOAD_LIMIT } from '../files/receiver.js';
+import { parseMqttUrls } from '../transport/mqtt/mqtt-url.js';
 import { FriendsChatError } from '../errors.js';
 import { resolveLang, type Lang } from '../i18n/index.js';
 import { PROFILE_PATTERN } from '../storage/idb-store.js';
@@ -86,6 +87,23 @@ export function checkAutoDownloadLimit(value: number): Checked<number> {
   return { value: DEFAULT_AUTO_DOWNLOAD_LIMIT, problem: badAttribute(`auto-download-limit must be a whole number of bytes from 0 to ${MAX_FILE_SIZE}; using 16 MiB`) };
 }
 
+/**
+ * `mailbox`: MQTT broker URLs (space-separated) that hold messages for this profile while it
+ * is offline. Empty: the signaling broker's, when `signaling` is MQTT; else none. `none`:
+ * no mailbox. A bad value means no mailbox (fail closed) and a `bad-attribute` problem.
+ */
+export function checkMailbox(value: string, signaling: string): Checked<string[] | null> {
+  const text = String(value ?? '').trim();
+  if (text === 'none') return { value: null };
+  const source = text || (/^mqtts?:/i.test(String(signaling ?? '').trim()) ? String(signaling).trim() : '');
+  if (!source) return { value: null };
+  try {
+    return { value: parseMqttUrls(source).urls };
+  } catch (error) {
+    return { value: null, problem: badAttribute(`mailbox: ${(error as Error).message}; no mailbox is used`) };
+  }
+}
+
 /** The attributes that decide which store, identity and broker the widget runs on. */
 export interface ConnectionAttributes {
   profile: string;
@@ -93,6 +111,7 @@ export interface ConnectionAttributes {
   signaling: string;
   iceServers: string;
   relayOnly: boolean;
+  mailbox: string;
 }
 
 /** A checked connection: every field safe to use; `signaling: null` means stay offline. */
@@ -102,6 +121,8 @@ export interface FriendsChatConfig {
   signaling: SignalingPlan | null;
   iceServers: RTCIceServer[];
   relayOnly: boolean;
+  /** WebSocket URLs of the MQTT mailbox, or null for none. */
+  mailbox: string[] | null;
 }
 
 /** Checks the connection attributes together; each wrong one is a problem to report. */
@@ -111,9 +132,17 @@ export function checkConnection(attributes: ConnectionAttributes, registry: Sign
   const profile = storage.value === 'memory' ? { value: attributes.profile } : checkProfile(attributes.profile);
   const signaling = checkSignaling(attributes.signaling, registry);
   const iceServers = checkIceServers(attributes.iceServers);
-  const problems = [storage, profile, signaling, iceServers].flatMap((c) => (c.problem ? [c.problem] : []));
+  const mailbox = checkMailbox(attributes.mailbox, attributes.signaling);
+  const problems = [storage, profile, signaling, iceServers, mailbox].flatMap((c) => (c.problem ? [c.problem] : []));
   return {
-    config: { profile: profile.value, storage: storage.value, signaling: signaling.value, iceServers: iceServers.value, relayOnly: attributes.relayOnly },
+    config: {
+      profile: profile.value,
+      storage: storage.value,
+      signaling: signaling.value,
+      iceServers: iceServers.value,
+      relayOnly: attributes.relayOnly,
+      mailbox: mailbox.value,
+    },
     problems,
   };
 }

@@ -7,6 +7,7 @@ import type { Entry } from '../log/entry.js';
 import { migrateStore } from '../log/migrate-v1.js';
 import type { FileProgress, Presence } from '../model/index.js';
 import { FrameType } from '../session/frame.js';
+import { fromHex } from '../util/bytes.js';
 import type { SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
 import type { SignalingState } from '../transport/signaling.js';
@@ -21,6 +22,7 @@ import { sendJson, typingFrame } from './frames.js';
 import { Friendship } from './friendship.js';
 import { exportIdentity, importIdentity } from './identity-backup.js';
 import { checkExpiresIn, checkFileBody, checkText, requireMessageId } from './input-checks.js';
+import { MailboxSink, parseMail, receiptIsSigned, type Mail } from './mailbox.js';
 import { encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
 import { SessionSync } from './session-sync.js';
@@ -46,6 +48,9 @@ export class ChatEngine {
   readonly #router: FrameRouter;
   /** Carriers of own entries, tried in order: the live session first. */
   readonly #sinks: DeliverySink[];
+  readonly #mailbox: MailboxSink | undefined;
+  /** Mail dropped unread: not a friend's, not for our conversation, or malformed. */
+  readonly mailStats = { accepted: 0, dropped: 0 };
   readonly #unsubscribe: (() => void)[] = [];
   #stopped = false;
 
@@ -104,6 +109,10 @@ export class ChatEngine {
       onChange: options.onChange,
     });
     this.#sinks = [this.#sync];
+    if (options.mailbox) {
+      this.#mailbox = new MailboxSink({ mailbox: options.mailbox, identity, now, staticKey: (id) => this.#pinnedKey(id) });
+      this.#sinks.push(this.#mailbox);
+    }
     this.#router = new FrameRouter((session) => this.#friendship.standing(session));
     this.#friendship.register(this.#router);
     this.#sync.register(this.#router);
@@ -175,6 +184,41 @@ export class ChatEngine {
   /** A friend's pinned X25519 key by the rendezvous ID it listens at (sealed signaling). */
   staticKeyAt(rendezvousId: string): Uint8Array | undefined {
     return this.#friendship.staticKeyAt(rendezvousId);
+  }
+
+  /**
+   * An opened mailbox envelope: a friend's signed entries (checked exactly as over a live
+   * session, then answered with a signed receipt through their mailbox) or a friend's signed
+   * receipt. Resolves once what it carried is stored, so the broker is acknowledged only
+   * then; anything else is dropped and counted.
+   */
+  async receiveMail(payload: Uint8Array): Promise<void> {
+    let mail: Mail;
+    try {
+      mail = parseMail(payload);
+    } catch {
+      this.mailStats.dropped++;
+      return;
+    }
+    const friendId = mail.t === 'receipt' ? mail.from : (mail.entries[0] as { author?: unknown } | undefined)?.author;
+    const conversation = typeof friendId === 'string' && this.contacts.isFriend(friendId) ? this.#conversations.direct(friendId) : undefined;
+    if (!conversation || conversation.id !== mail.c || (mail.t === 'receipt' && !receiptIsSigned(mail))) {
+      this.mailStats.dropped++;
+      return;
+    }
+    this.mailStats.accepted++;
+    if (mail.t === 'receipt') return this.#sync.applyReceipt(conversation, mail.delivered);
+    const { delivered } = await this.#sync.accept(conversation, conversation.friendId, mail.entries);
+    if (delivered > 0) void this.#mailbox?.sendReceipt(conversation, conversation.friendId, delivered).catch(() => {});
+  }
+
+  /** The mailbox is up: friends without a live session get what waits in their outboxes. */
+  async flushMailbox(): Promise<void> {
+    if (!this.#mailbox) return;
+    for (const contact of this.contacts.all()) {
+      if (contact.state !== 'friend' || this.#liveSession(contact.id)) continue;
+      await this.#mailbox.deliver(this.#conversations.direct(contact.id), contact.id).catch((error) => this.#o.onError(toFriendsChatError(error, 'signaling-failed')));
+    }
   }
 
   /** Adds a carrier for own entries, tried after the live session (the mailbox). */
@@ -428,6 +472,11 @@ export class ChatEngine {
     requireMessageId(messageId);
     const progress = await this.#files.progress(messageId);
     return progress?.friendId === friendId ? progress : undefined;
+  }
+
+  #pinnedKey(friendId: string): Uint8Array | undefined {
+    const key = this.contacts.get(friendId)?.pinnedKey;
+    return key ? fromHex(key) : undefined;
   }
 
   /** A friend's session that may carry the conversation: live, and with the pinned key. */

@@ -12,8 +12,11 @@ export interface DeliverySink {
   deliver(conversation: Conversation, peer: string): Promise<boolean>;
 }
 
-/** Offers the conversation's new entries for `peer` to the sinks in order, until one takes them. */
+/**
+ * Offers the conversation's new entries for `peer` to the sinks in order, until one takes
+ * them. A sink that fails counts as one that could not: the entries stay in the outbox.
+ */
 export async function deliver(sinks: readonly DeliverySink[], conversation: Conversation, peer: string): Promise<boolean> {
-  for (const sink of sinks) if (await sink.deliver(conversation, peer)) return true;
+  for (const sink of sinks) if (await sink.deliver(conversation, peer).catch(() => false)) return true;
   return false;
 }

@@ -3,6 +3,7 @@ import type { ChatMessage, FileProgress, MessageStatus, Presence, SecurityWarnin
 import type { Store } from '../storage/store.js';
 import type { Signaling, SignalingState } from '../transport/signaling.js';
 import type { Contact } from './contacts.js';
+import type { MailboxPort } from './mailbox.js';
 
 /** What the engine reports to its host (the element's controller, or a test). */
 export interface ChatEngineEvents {
@@ -40,4 +41,6 @@ export interface ChatEngineOptions extends ChatEngineEvents {
   /** Reconnect back-off bounds in ms (tests shorten them). */
   backoff?: { min: number; max: number };
   handshakeTimeout?: number;
+  /** A mailbox on a broker: own entries go there when no live session reaches a friend. */
+  mailbox?: MailboxPort;
 }

@@ -118,7 +118,23 @@ export class SessionSync implements DeliverySink {
   }
 
   async #onEntries(session: SecureSession, conversation: Conversation, values: unknown[]): Promise<void> {
-    const peer = session.peer.profileId;
+    const { gap, delivered } = await this.accept(conversation, session.peer.profileId, values);
+    if (delivered > 0) this.#o.send(session, FrameType.Receipt, { c: conversation.id, delivered });
+    if (gap) {
+      const window = this.#window(session, conversation);
+      if (this.#o.monotonic() - window.headsAt > GAP_HEADS_INTERVAL) {
+        window.headsAt = this.#o.monotonic();
+        await this.sendHeads(session, conversation);
+      }
+    }
+  }
+
+  /**
+   * Checks entries that `peer` sent (over a session or through the mailbox) and stores the
+   * good ones in one write: shape, author, signature for this conversation, body. Returns
+   * whether a gap is left and how far we now hold the friend's entries.
+   */
+  async accept(conversation: Conversation, peer: string, values: unknown[]): Promise<{ gap: boolean; delivered: number }> {
     const log = await conversation.log();
     const checked: Entry[] = [];
     for (const value of values) {
@@ -150,15 +166,12 @@ export class SessionSync implements DeliverySink {
     }
     for (const entry of stored) if (entry.author !== conversation.me) await this.#o.onStored(conversation, entry);
     if (stored.length) this.#o.onChange();
-    const delivered = log.head(conversation.friendId)?.seq ?? 0;
-    if (delivered > 0) this.#o.send(session, FrameType.Receipt, { c: conversation.id, delivered });
-    if (gap) {
-      const window = this.#window(session, conversation);
-      if (this.#o.monotonic() - window.headsAt > GAP_HEADS_INTERVAL) {
-        window.headsAt = this.#o.monotonic();
-        await this.sendHeads(session, conversation);
-      }
-    }
+    return { gap, delivered: log.head(conversation.friendId)?.seq ?? 0 };
+  }
+
+  /** A receipt that came another way (the mailbox): what the friend holds of ours. */
+  async applyReceipt(conversation: Conversation, delivered: number): Promise<void> {
+    await this.#onReceipt(conversation, { delivered });
   }
 
   async #onReceipt(conversation: Conversation, receipt: { delivered?: number | undefined; read?: number | undefined }, session?: SecureSession): Promise<void> {

@@ -17,7 +17,7 @@ import { settingsPatch } from './settings.js';
 import type { UiEvent, UiEventDetails, UiEventType } from './ui-event.js';
 
 /** Attributes whose change means a new engine (new store, identity or broker). */
-const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 'storage'] as const;
+const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 'storage', 'mailbox'] as const;
 
 /**
  * A private, peer-to-peer, end-to-end encrypted messenger.
@@ -75,6 +75,7 @@ export class FriendsChatElement extends LitElement {
     noReadReceipts: { attribute: 'no-read-receipts', type: Boolean, reflect: true },
     maxFileSize: { attribute: 'max-file-size', type: Number, reflect: true },
     autoDownloadLimit: { attribute: 'auto-download-limit', type: Number, reflect: true },
+    mailbox: { reflect: true },
     _panel: { state: true },
   };
 
@@ -102,6 +103,8 @@ export class FriendsChatElement extends LitElement {
   declare maxFileSize: number;
   /** Friends' files up to this size (bytes, default 16 MiB) are fetched at once; larger ones wait for a click or `downloadFile`. */
   declare autoDownloadLimit: number;
+  /** MQTT broker URLs (`mqtt://…`/`mqtts://…`, space-separated) that keep messages while a friend is offline. Empty: the signaling broker's when it is MQTT; `none`: no mailbox. */
+  declare mailbox: string;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */
   declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string };
@@ -124,6 +127,7 @@ export class FriendsChatElement extends LitElement {
     this.noReadReceipts = false;
     this.maxFileSize = 1073741824;
     this.autoDownloadLimit = 16777216;
+    this.mailbox = '';
     this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '' };
   }
 
