@@ -4,9 +4,11 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { peerjsSlim } from './tools/peerjs-slim.mjs';
+import { typesBuild } from './tools/types-build.mjs';
 
-export default {
-  input: 'src/friends-chat.ts',
+const bundle = {
+  // src/index.ts defines the element (src/friends-chat.ts) and exports the public API.
+  input: 'src/index.ts',
   output: {
     file: 'dist/friends-chat.js',
     format: 'es',
@@ -39,3 +41,5 @@ export default {
     warn(warning);
   },
 };
+
+export default [bundle, typesBuild];
