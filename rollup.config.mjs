@@ -6,9 +6,11 @@ import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 import { peerjsSlim } from './tools/peerjs-slim.mjs';
 import { templateWhitespace } from './tools/template-whitespace.mjs';
+import { typesBuild } from './tools/types-build.mjs';
 
-export default {
-  input: 'src/friends-chat.ts',
+const bundle = {
+  // src/index.ts defines the element (src/friends-chat.ts) and exports the public API.
+  input: 'src/index.ts',
   output: {
     file: 'dist/friends-chat.js',
     format: 'es',
@@ -46,3 +48,5 @@ export default {
     warn(warning);
   },
 };
+
+export default [bundle, typesBuild];

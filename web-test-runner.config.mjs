@@ -11,6 +11,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { startPeerServer } from './tools/peer-server.mjs';
 import { peerjsSlimForTests } from './tools/peerjs-slim.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/chromium.mjs';
+import { browserPlan } from './tools/firefox.mjs';
 import { startStaticServer } from './tools/static-server.mjs';
 import { startTestMqtt } from './tools/mqtt-broker.mjs';
 
@@ -77,8 +78,6 @@ function envMiddleware(context, next) {
 const groups = process.env.FC_TEST_GROUP;
 
 export default {
-  // test/hostile-long runs with `npm run test:hostile`.
-  files: groups ? [groups] : ['test/**/*.test.ts', '!test/hostile-long/**'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -100,8 +99,12 @@ export default {
     commonjs({ include: ['**/node_modules/axe-core/**', '**/node_modules/jsqr/**'] }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],
-  browsers: [
-    chromeLauncher({
+  // Chromium runs every suite, Firefox the browser-facing ones (tools/firefox.mjs).
+  ...browserPlan({
+    testGroup: groups,
+    // test/hostile-long runs with `npm run test:hostile`.
+    files: groups ? [groups] : ['test/**/*.test.ts', '!test/hostile-long/**'],
+    chromium: chromeLauncher({
       launchOptions: {
         executablePath: CHROMIUM_PATH,
         headless: true,
@@ -109,7 +112,7 @@ export default {
         args: CHROMIUM_ARGS,
       },
     }),
-  ],
+  }),
 };
 
 process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));

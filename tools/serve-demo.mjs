@@ -21,7 +21,7 @@ const web = await startStaticServer({
 );
 
 console.log(`\nfriends-chat demo: http://127.0.0.1:${web.port}/`);
-console.log(`  (PeerJS server ${signaling}; embed example at /embed.html; Ctrl-C stops)\n`);
+console.log(`  (Alice and Bob side by side; /embed.html shows it in a page; local PeerJS server on 127.0.0.1:${broker.port}; Ctrl-C stops)\n`);
 
 let stopping = false;
 async function stop() {

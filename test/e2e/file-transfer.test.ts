@@ -139,7 +139,10 @@ describe('files between two widgets through a local PeerJS server', function () 
     input.files = transfer(new File(['picked'], 'picked.txt')).files;
     input.dispatchEvent(new Event('change'));
     thread.querySelector('form')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer(new File(['dropped'], 'dropped.txt')), bubbles: true, cancelable: true }));
-    thread.querySelector('textarea')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer(new File(['pasted'], 'pasted.txt')), bubbles: true, cancelable: true }));
+    // Firefox's ClipboardEvent constructor keeps no files of `clipboardData` (a real paste has them).
+    const paste = new ClipboardEvent('paste', { bubbles: true, cancelable: true });
+    Object.defineProperty(paste, 'clipboardData', { value: transfer(new File(['pasted'], 'pasted.txt')) });
+    thread.querySelector('textarea')!.dispatchEvent(paste);
     await waitUntil(async () => (await bob.el.history(alice.el.profileId)).length === 3, 'Bob gets three files');
     const names = (await bob.el.history(alice.el.profileId)).map((m) => m.file?.name);
     expect(names).to.deep.equal(['picked.txt', 'dropped.txt', 'pasted.txt']);

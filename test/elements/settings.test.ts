@@ -7,7 +7,8 @@ function settingsRoot(el: HTMLElement): ShadowRoot | null {
 }
 
 describe('the settings view', function () {
-  this.timeout(60000);
+  // Three scrypt runs (N=2^17) of the backup: far slower in Firefox than in Chromium, more so on a busy machine.
+  this.timeout(120000);
   afterEach(() => {
     for (const el of document.querySelectorAll('friends-chat')) el.remove();
   });
