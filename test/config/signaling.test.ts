@@ -38,7 +38,9 @@ const BAD_SIGNALING: readonly string[] = [
   'manual:extra',
   'manual://x',
   'loopback:test',
-  'mqtt://127.0.0.1:1883',
+  'xmpp://127.0.0.1:5222',
+  'mqtt://',
+  'mqtt://127.0.0.1:1883/mqtt ftp://127.0.0.1/',
   ' ',
   '\u0000peerjs://127.0.0.1:9000/',
 ];
@@ -50,6 +52,8 @@ const GOOD_SIGNALING: readonly [string, string][] = [
   ['peerjss://[::1]:443/', 'peerjss'],
   ['manual:', 'manual'],
   ['manual', 'manual'],
+  ['mqtt://127.0.0.1:1883/mqtt', 'mqtt'],
+  ['mqtts://a.example/mqtt mqtts://b.example/mqtt', 'mqtts'],
 ];
 
 describe('the signaling attribute', () => {

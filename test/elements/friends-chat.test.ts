@@ -121,7 +121,7 @@ describe('<friends-chat>', () => {
     }
   });
 
-  for (const signaling of ['peerjs://user:pw@127.0.0.1:9/peerjs', 'peerjs://127.0.0.1:9/peerjs?key=<x>', 'mqtt://127.0.0.1:1883', 'loopback:test']) {
+  for (const signaling of ['peerjs://user:pw@127.0.0.1:9/peerjs', 'peerjs://127.0.0.1:9/peerjs?key=<x>', 'xmpp://127.0.0.1:5222', 'loopback:test']) {
     it(`stays offline with signaling="${signaling}" and says why`, async () => {
       const network = watchNetwork();
       try {

@@ -7,6 +7,10 @@ import { MemoryStore } from '../../src/storage/memory-store.js';
 import type { Store } from '../../src/storage/store.js';
 import type { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
 import { LoopbackSignaling } from '../../src/transport/loopback/loopback-signaling.js';
+import { rendezvousId } from '../../src/identity/identity.js';
+import { directConversationId } from '../../src/log/conversation-id.js';
+import { SecureSession } from '../../src/session/secure-session.js';
+import { fromHex } from '../../src/util/bytes.js';
 import { waitUntil } from './env.js';
 
 /** A chat engine on the loopback network, recording every event it raises. */
@@ -63,4 +67,21 @@ export async function befriend(alice: TestPeer, bob: TestPeer): Promise<void> {
 
 export async function texts(peer: TestPeer, friendId: string): Promise<string[]> {
   return (await peer.engine.history(friendId, { limit: 1000 })).map((m) => m.text);
+}
+
+/**
+ * A friend gone rogue: Mallory's own engine stops, and a raw signaling endpoint with her real
+ * keys remains, from which `connect()` opens authenticated sessions to Alice. `c` is their
+ * conversation.
+ */
+export async function goRogue(network: LoopbackNetwork, alice: TestPeer, mallory: TestPeer) {
+  const identity = mallory.engine.identity;
+  const c = directConversationId(identity.profileId, alice.id);
+  mallory.engine.stop();
+  await waitUntil(() => alice.engine.presence(mallory.id) === 'offline', 'Mallory offline');
+  const signaling = new LoopbackSignaling(network);
+  signaling.start(identity.rendezvousId);
+  const connect = async (): Promise<SecureSession> =>
+    SecureSession.establish(await signaling.dial(rendezvousId(fromHex(alice.id))), { identity, displayName: 'Mallory' });
+  return { identity, c, signaling, connect };
 }

@@ -1,17 +1,15 @@
 import { expect } from '@esm-bundle/chai';
-import { Identity, rendezvousId } from '../../src/identity/identity.js';
+import { Identity } from '../../src/identity/identity.js';
 import { directConversationId } from '../../src/log/conversation-id.js';
 import { ConversationLog } from '../../src/log/conversation-log.js';
 import { createEntry, type Entry } from '../../src/log/entry.js';
 import type { ChatMessage } from '../../src/model/index.js';
 import { FrameType } from '../../src/session/frame.js';
-import { SecureSession } from '../../src/session/secure-session.js';
 import { Keyspace } from '../../src/storage/keyspace.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
-import { LoopbackSignaling } from '../../src/transport/loopback/loopback-signaling.js';
-import { fromHex, utf8 } from '../../src/util/bytes.js';
-import { befriend, startPeer, texts } from '../helpers/engine.js';
+import { utf8 } from '../../src/util/bytes.js';
+import { befriend, goRogue, startPeer, texts } from '../helpers/engine.js';
 import { waitUntil } from '../helpers/env.js';
 
 /** A friend gone rogue: Alice and Mallory are friends, then Mallory speaks raw frames with her real keys. */
@@ -20,13 +18,8 @@ async function rogueFriend(seed: number) {
   const alice = await startPeer(network);
   const mallory = await startPeer(network);
   await befriend(alice, mallory);
-  const identity = mallory.engine.identity;
-  const c = directConversationId(identity.profileId, alice.id);
-  mallory.engine.stop();
-  await waitUntil(() => alice.engine.presence(mallory.id) === 'offline', 'Mallory offline');
-  const signaling = new LoopbackSignaling(network);
-  signaling.start(identity.rendezvousId);
-  const session = await SecureSession.establish(await signaling.dial(rendezvousId(fromHex(alice.id))), { identity, displayName: 'Mallory' });
+  const { identity, c, signaling, connect } = await goRogue(network, alice, mallory);
+  const session = await connect();
   const received: { type: number; body: string }[] = [];
   session.onFrame((type, body) => received.push({ type, body: new TextDecoder().decode(body) }));
   const send = (entries: Entry[]) => session.send(FrameType.Entries, utf8(JSON.stringify({ c, entries })));

@@ -1,16 +1,12 @@
 import { expect } from '@esm-bundle/chai';
 import { buildManifest } from '../../src/files/manifest.js';
 import { encodePiece as piece } from '../../src/files/file-transfers.js';
-import { directConversationId } from '../../src/log/conversation-id.js';
 import { createEntry } from '../../src/log/entry.js';
-import { rendezvousId } from '../../src/identity/identity.js';
 import { FrameType } from '../../src/session/frame.js';
-import { SecureSession } from '../../src/session/secure-session.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
-import { LoopbackSignaling } from '../../src/transport/loopback/loopback-signaling.js';
-import { fromHex, fromUtf8, utf8 } from '../../src/util/bytes.js';
+import { fromUtf8, utf8 } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
-import { befriend, startPeer } from '../helpers/engine.js';
+import { befriend, goRogue, startPeer } from '../helpers/engine.js';
 import { noise } from '../helpers/noise.js';
 
 describe('a malicious friend sending files', function () {
@@ -23,13 +19,8 @@ describe('a malicious friend sending files', function () {
     const mallory = await startPeer(network);
     await befriend(alice, bob);
     await befriend(alice, mallory);
-    const identity = mallory.engine.identity;
-    const c = directConversationId(identity.profileId, alice.id);
-    mallory.engine.stop();
-    await waitUntil(() => alice.engine.presence(mallory.id) === 'offline', 'Mallory offline');
-    const signaling = new LoopbackSignaling(network);
-    signaling.start(identity.rendezvousId);
-    const session = await SecureSession.establish(await signaling.dial(rendezvousId(fromHex(alice.id))), { identity, displayName: 'Mallory' });
+    const { identity, c, signaling, connect } = await goRogue(network, alice, mallory);
+    const session = await connect();
     const wants: { file: string; want: number[][] }[] = [];
     session.onFrame((type, body) => {
       if (type === FrameType.FileWant) wants.push(JSON.parse(fromUtf8(body)));

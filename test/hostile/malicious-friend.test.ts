@@ -1,15 +1,11 @@
 import { expect } from '@esm-bundle/chai';
 import { randomBytes } from '../../src/crypto/index.js';
-import { rendezvousId } from '../../src/identity/identity.js';
-import { directConversationId } from '../../src/log/conversation-id.js';
 import { createEntry } from '../../src/log/entry.js';
 import { FrameType } from '../../src/session/frame.js';
-import { SecureSession } from '../../src/session/secure-session.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
-import { LoopbackSignaling } from '../../src/transport/loopback/loopback-signaling.js';
-import { fromHex, utf8 } from '../../src/util/bytes.js';
+import { utf8 } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
-import { befriend, startPeer } from '../helpers/engine.js';
+import { befriend, goRogue, startPeer } from '../helpers/engine.js';
 import { noUncaughtErrors } from '../helpers/loopback.js';
 
 describe('a malicious friend', function () {
@@ -22,15 +18,8 @@ describe('a malicious friend', function () {
     const mallory = await startPeer(network);
     await befriend(alice, bob);
     await befriend(alice, mallory);
-    const identity = mallory.engine.identity;
-    const c = directConversationId(identity.profileId, alice.id);
     // Mallory goes rogue: her own client is gone, a raw session with her valid keys remains.
-    mallory.engine.stop();
-    await waitUntil(() => alice.engine.presence(mallory.id) === 'offline', 'Mallory offline');
-    const signaling = new LoopbackSignaling(network);
-    signaling.start(identity.rendezvousId);
-    const connect = async (): Promise<SecureSession> =>
-      SecureSession.establish(await signaling.dial(rendezvousId(fromHex(alice.id))), { identity, displayName: 'Mallory' });
+    const { identity, c, signaling, connect } = await goRogue(network, alice, mallory);
 
     const types = Object.values(FrameType);
     let sent = 0;
