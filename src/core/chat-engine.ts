@@ -144,6 +144,7 @@ export class ChatEngine {
       ...(options.deadAfter ? { deadAfter: options.deadAfter } : {}),
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
+      ...(options.maxFramesPerSecond ? { maxFramesPerSecond: options.maxFramesPerSecond } : {}),
     });
   }
 
@@ -169,6 +170,11 @@ export class ChatEngine {
 
   get signalingState(): SignalingState {
     return this.#o.signaling.state;
+  }
+
+  /** Friend requests from strangers not kept: over the rate limit, or the oldest beyond the cap. */
+  get droppedRequests(): number {
+    return this.#friendship.droppedRequests;
   }
 
   /** File pieces dropped as bad, and file bytes sent (for tests and the benchmarks). */

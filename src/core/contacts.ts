@@ -40,16 +40,31 @@ export interface Contact {
 export class Contacts {
   readonly #store: Store;
   readonly #map = new Map<string, Contact>();
+  /** Declined requesters: ID → until when their new requests are ignored. */
+  readonly #declined: Map<string, number>;
   #writing: Promise<void> = Promise.resolve();
 
-  private constructor(store: Store, contacts: Contact[]) {
+  private constructor(store: Store, contacts: Contact[], declined: Record<string, number>) {
     this.#store = store;
     for (const c of contacts) this.#map.set(c.id, c);
+    this.#declined = new Map(Object.entries(declined));
   }
 
   static async load(store: Store): Promise<Contacts> {
-    const stored = (await store.get<Contact[]>(Keyspace.contacts)) ?? [];
-    return new Contacts(store, Array.isArray(stored) ? stored : []);
+    const [stored, declined] = await Promise.all([store.get<Contact[]>(Keyspace.contacts), store.get<Record<string, number>>(Keyspace.declined)]);
+    return new Contacts(store, Array.isArray(stored) ? stored : [], declined && typeof declined === 'object' ? declined : {});
+  }
+
+  /** Whether a request from `id` is to be ignored (the user declined one until `until`). */
+  isDeclined(id: string, now: number): boolean {
+    return (this.#declined.get(id) ?? 0) > now;
+  }
+
+  /** Remembers a declined requester (a tombstone), dropping tombstones that have run out. */
+  async decline(id: string, until: number, now: number): Promise<void> {
+    for (const [other, end] of this.#declined) if (end <= now) this.#declined.delete(other);
+    this.#declined.set(id, until);
+    await this.#store.set(Keyspace.declined, Object.fromEntries(this.#declined));
   }
 
   get(id: string): Contact | undefined {

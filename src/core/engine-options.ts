@@ -41,6 +41,8 @@ export interface ChatEngineOptions extends ChatEngineEvents {
   /** Reconnect back-off bounds in ms (tests shorten them). */
   backoff?: { min: number; max: number };
   handshakeTimeout?: number;
+  /** Frames per second a session may send before it is cut off as a flood (tests lower it). */
+  maxFramesPerSecond?: number;
   /** A mailbox on a broker: own entries go there when no live session reaches a friend. */
   mailbox?: MailboxPort;
 }

@@ -11,6 +11,13 @@ import { decodeInvite, isProfileId, type Invites } from './invite.js';
 import { epochOf, pairRendezvousId } from './rendezvous.js';
 import { rendezvousId as publicRendezvousId } from '../identity/identity.js';
 
+/** Requests from strangers waiting for an answer at most; the oldest goes first. */
+export const MAX_PENDING_REQUESTS = 50;
+/** New requests from strangers taken per minute; more are dropped (and counted). */
+export const REQUESTS_PER_MINUTE = 20;
+/** A declined profile's new requests are ignored this long. */
+const DECLINE_TOMBSTONE = 30 * 24 * 60 * 60 * 1000;
+
 export interface FriendshipOptions {
   me: string;
   contacts: Contacts;
@@ -35,6 +42,10 @@ export interface FriendshipOptions {
  */
 export class Friendship {
   readonly #o: FriendshipOptions;
+  /** When the last new requests from strangers came in (for the rate limit). */
+  #recentRequests: number[] = [];
+  /** Requests from strangers not kept: over the rate limit, or the oldest beyond the cap. */
+  droppedRequests = 0;
 
   constructor(options: FriendshipOptions) {
     this.#o = options;
@@ -120,6 +131,8 @@ export class Friendship {
     const contact = this.require(id);
     if (contact.state !== 'incoming') throw new FriendsChatError('bad-input', 'there is no request from this profile');
     this.#o.send(this.#o.connections().session(id), FrameType.FriendDecline, {});
+    // A tombstone: the same profile cannot ask again at once.
+    await this.#o.contacts.decline(id, this.#o.now() + DECLINE_TOMBSTONE, this.#o.now());
     await this.#o.contacts.remove(id);
     this.#o.connections().drop(id);
     this.#o.onChange();
@@ -280,6 +293,7 @@ export class Friendship {
     const id = session.peer.profileId;
     const contact = this.#o.contacts.get(id);
     if (contact?.state === 'blocked' || contact?.state === 'declined' || contact?.state === 'incoming') return;
+    if (!contact && !this.#admitRequest(id)) return;
     if (contact?.state === 'friend') {
       this.#o.send(session, FrameType.FriendAccept, {});
       return;
@@ -301,6 +315,29 @@ export class Friendship {
     });
     this.#o.onFriendRequest(request);
     this.#o.onChange();
+  }
+
+  /**
+   * A new request from a stranger: not from a declined profile, not more than
+   * REQUESTS_PER_MINUTE in a minute, and at most MAX_PENDING_REQUESTS waiting (the oldest goes,
+   * and is counted in `droppedRequests`).
+   */
+  #admitRequest(id: string): boolean {
+    const now = this.#o.now();
+    if (this.#o.contacts.isDeclined(id, now)) return false;
+    this.#recentRequests = this.#recentRequests.filter((t) => t > now - 60_000);
+    if (this.#recentRequests.length >= REQUESTS_PER_MINUTE) {
+      this.droppedRequests++;
+      return false;
+    }
+    this.#recentRequests.push(now);
+    const pending = this.#o.contacts.all().filter((c) => c.state === 'incoming').sort((a, b) => a.createdAt - b.createdAt);
+    for (const old of pending.slice(0, Math.max(0, pending.length - MAX_PENDING_REQUESTS + 1))) {
+      this.droppedRequests++;
+      void this.#o.contacts.remove(old.id);
+      this.#o.connections().drop(old.id);
+    }
+    return true;
   }
 
   async #onAccept(session: SecureSession): Promise<void> {

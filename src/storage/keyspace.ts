@@ -9,6 +9,8 @@ export const Keyspace = {
   identity: 'identity',
   contacts: 'contacts',
   invites: 'invites',
+  /** Profiles whose request was declined: ID → until when a new request from them is ignored. */
+  declined: 'declined',
   /** One conversation log: `index`, `dir`, `page:<n>` records, and `forks` (evidence). */
   log: (conversationId: string, part: 'index' | 'dir' | 'forks' | `page:${number}`): string => `log:${conversationId}:${part}`,
   /** How far each side of a conversation has got (delivered, read). */
