@@ -22,7 +22,8 @@ import { sendJson, typingFrame } from './frames.js';
 import { Friendship } from './friendship.js';
 import { exportIdentity, importIdentity } from './identity-backup.js';
 import { checkExpiresIn, checkFileBody, checkText, requireMessageId } from './input-checks.js';
-import { MailboxSink, parseMail, receiptIsSigned, type Mail } from './mailbox.js';
+import { MailboxSink } from './mailbox.js';
+import { Mailroom } from './mailroom.js';
 import { encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
 import { SessionSync } from './session-sync.js';
@@ -48,9 +49,7 @@ export class ChatEngine {
   readonly #router: FrameRouter;
   /** Carriers of own entries, tried in order: the live session first. */
   readonly #sinks: DeliverySink[];
-  readonly #mailbox: MailboxSink | undefined;
-  /** Mail dropped unread: not a friend's, not for our conversation, or malformed. */
-  readonly mailStats = { accepted: 0, dropped: 0 };
+  readonly #mailroom: Mailroom | undefined;
   readonly #unsubscribe: (() => void)[] = [];
   #stopped = false;
 
@@ -60,7 +59,7 @@ export class ChatEngine {
     this.#invites = invites;
     this.#o = options;
     const now = options.now ?? Date.now;
-        this.#conversations = new Conversations({
+    this.#conversations = new Conversations({
       store: options.store,
       identity,
       now,
@@ -110,8 +109,16 @@ export class ChatEngine {
     });
     this.#sinks = [this.#sync];
     if (options.mailbox) {
-      this.#mailbox = new MailboxSink({ mailbox: options.mailbox, identity, now, staticKey: (id) => this.#pinnedKey(id) });
-      this.#sinks.push(this.#mailbox);
+      const sink = new MailboxSink({ mailbox: options.mailbox, identity, now, staticKey: (id) => this.#pinnedKey(id) });
+      this.#sinks.push(sink);
+      this.#mailroom = new Mailroom({
+        sink,
+        sync: this.#sync,
+        contacts,
+        conversation: (friendId) => this.#conversations.direct(friendId),
+        live: (friendId) => !!this.#liveSession(friendId),
+        onError: options.onError,
+      });
     }
     this.#router = new FrameRouter((session) => this.#friendship.standing(session));
     this.#friendship.register(this.#router);
@@ -193,38 +200,16 @@ export class ChatEngine {
   }
 
   /**
-   * An opened mailbox envelope: a friend's signed entries (checked exactly as over a live
-   * session, then answered with a signed receipt through their mailbox) or a friend's signed
-   * receipt. Resolves once what it carried is stored, so the broker is acknowledged only
-   * then; anything else is dropped and counted.
+   * An opened mailbox envelope (see Mailroom): resolves once what it carried is stored, so
+   * the broker is acknowledged only then.
    */
-  async receiveMail(payload: Uint8Array): Promise<void> {
-    let mail: Mail;
-    try {
-      mail = parseMail(payload);
-    } catch {
-      this.mailStats.dropped++;
-      return;
-    }
-    const friendId = mail.t === 'receipt' ? mail.from : (mail.entries[0] as { author?: unknown } | undefined)?.author;
-    const conversation = typeof friendId === 'string' && this.contacts.isFriend(friendId) ? this.#conversations.direct(friendId) : undefined;
-    if (!conversation || conversation.id !== mail.c || (mail.t === 'receipt' && !receiptIsSigned(mail))) {
-      this.mailStats.dropped++;
-      return;
-    }
-    this.mailStats.accepted++;
-    if (mail.t === 'receipt') return this.#sync.applyReceipt(conversation, mail.delivered);
-    const { delivered } = await this.#sync.accept(conversation, conversation.friendId, mail.entries);
-    if (delivered > 0) void this.#mailbox?.sendReceipt(conversation, conversation.friendId, delivered).catch(() => {});
+  receiveMail(payload: Uint8Array): Promise<void> {
+    return this.#mailroom?.receive(payload) ?? Promise.resolve();
   }
 
   /** The mailbox is up: friends without a live session get what waits in their outboxes. */
-  async flushMailbox(): Promise<void> {
-    if (!this.#mailbox) return;
-    for (const contact of this.contacts.all()) {
-      if (contact.state !== 'friend' || this.#liveSession(contact.id)) continue;
-      await this.#mailbox.deliver(this.#conversations.direct(contact.id), contact.id).catch((error) => this.#o.onError(toFriendsChatError(error, 'signaling-failed')));
-    }
+  flushMailbox(): Promise<void> {
+    return this.#mailroom?.flush() ?? Promise.resolve();
   }
 
   /** Adds a carrier for own entries, tried after the live session (the mailbox). */
