@@ -49,6 +49,8 @@ export class ChatController implements ReactiveController {
   lastError: FriendsChatError | null = null;
   /** Another tab holds this profile; this one waits to take over. */
   elsewhere = false;
+  /** Files the user gave, sent one after another. */
+  #files: Promise<unknown> = Promise.resolve();
   readonly #host: ChatHost;
   readonly #registry: SignalingRegistry;
   readonly #reported = new Set<string>();
@@ -114,11 +116,11 @@ export class ChatController implements ReactiveController {
 
   /** Files picked, dropped or pasted: sent one after another so their order holds; one that fails is reported and the rest still go. */
   sendInOrder(files: File[], send: (file: File) => Promise<unknown>): void {
-    let chain: Promise<unknown> = Promise.resolve();
+    // One queue for the widget: files picked, dropped and pasted one after another go in that order.
     for (const file of files) {
-      const sent = chain.then(() => send(file));
+      const sent = this.#files.then(() => send(file));
       this.fromUi(sent);
-      chain = sent.catch(() => {});
+      this.#files = sent.catch(() => {});
     }
   }
 
