@@ -1,5 +1,5 @@
 import { LitElement, css, svg } from 'lit';
-import { correction, generate } from 'lean-qr';
+import { correction, generate } from 'lean-qr/nano';
 
 /**
  * A QR code of `value` drawn as one SVG path (no images, no HTML strings): the invite link,
