@@ -10,8 +10,24 @@ import { assertLoopbackOnly, freePort, probeMqtt, processControl, waitForPort } 
 export const NATS_SERVER = process.env.FC_NATS_SERVER ?? '/usr/sbin/nats-server';
 const NODES = 3;
 
+/**
+ * Starts the cluster; a cluster that does not form (its JetStream finds no peers for the
+ * replicated MQTT streams, seen once on a loaded machine) is torn down and started afresh on
+ * new ports, up to three times.
+ */
 export async function startNatsCluster() {
   if (!existsSync(NATS_SERVER)) throw new Error(`nats-server is not installed at ${NATS_SERVER}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNatsClusterOnce();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.error(`nats cluster did not form (attempt ${attempt}), starting it again on new ports`);
+    }
+  }
+}
+
+async function startNatsClusterOnce() {
   const dir = mkdtempSync(join(tmpdir(), 'friends-chat-nats-'));
   const nodes = [];
   for (let i = 0; i < NODES; i++) {
@@ -55,7 +71,13 @@ websocket { listen: "127.0.0.1:${node.ws}", no_tls: true }
     assertLoopbackOnly(nodes.flatMap((n) => [n.client, n.cluster, n.mqtt, n.ws]));
   }
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    for (const proc of procs) await proc.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     kind: 'nats',
     urls: nodes.map((n) => `mqtt://127.0.0.1:${n.ws}/mqtt`),
