@@ -16,6 +16,8 @@ export class SignalingEvents {
   readonly #error = new Listeners<[FriendsChatError]>();
   readonly #warning = new Listeners<[SecurityWarningReason, string, string]>();
   readonly #report = (error: unknown): void => this.emitError(error);
+  /** The state last reported through `emitStateChange`. */
+  #shown: SignalingState = 'offline';
 
   onChannel(listener: (channel: Channel) => void): () => void {
     return this.#channel.add(listener);
@@ -43,6 +45,16 @@ export class SignalingEvents {
 
   emitState(state: SignalingState): void {
     this.#state.emit(this.#report, state);
+  }
+
+  /**
+   * Reports `state` only when it differs from the one reported last: for a backend whose
+   * state combines several registrations (its own and those of `listen`).
+   */
+  emitStateChange(state: SignalingState): void {
+    if (this.#shown === state) return;
+    this.#shown = state;
+    this.emitState(state);
   }
 
   emitError(error: unknown): void {

@@ -14,7 +14,6 @@ export class LoopbackSignaling extends SignalingEvents implements Signaling {
   readonly #node: (() => string) | undefined;
   readonly #extra: ExtraRegistrations;
   #id = '';
-  #shown: SignalingState = 'offline';
   #state: SignalingState = 'offline';
   #retry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -24,7 +23,7 @@ export class LoopbackSignaling extends SignalingEvents implements Signaling {
     this.#network = network;
     this.#fingerprint = network.newFingerprint();
     this.#node = node;
-    this.#extra = new ExtraRegistrations(() => new LoopbackSignaling(network, () => this.#id), this, () => this.#showState());
+    this.#extra = new ExtraRegistrations(() => new LoopbackSignaling(network, () => this.#id), this, () => this.emitStateChange(this.state));
   }
 
   get state(): SignalingState {
@@ -97,14 +96,7 @@ export class LoopbackSignaling extends SignalingEvents implements Signaling {
 
   #setState(state: SignalingState): void {
     this.#state = state;
-    this.#showState();
-  }
-
-  #showState(): void {
-    const state = this.state;
-    if (this.#shown === state) return;
-    this.#shown = state;
-    this.emitState(state);
+    this.emitStateChange(this.state);
   }
 }
 

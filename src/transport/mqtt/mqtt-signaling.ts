@@ -68,8 +68,7 @@ interface Call {
 export class MqttSignaling extends SignalingEvents implements Signaling {
   readonly #o: MqttSignalingOptions;
   /** Pairwise rendezvous IDs (`listen`): one more connection each, like the PeerJS backend. */
-  readonly #extra: ExtraRegistrations = new ExtraRegistrations(() => new MqttSignaling(this.#o), this, () => this.#showState());
-  #shown: SignalingState = 'offline';
+  readonly #extra: ExtraRegistrations = new ExtraRegistrations(() => new MqttSignaling(this.#o), this, () => this.emitStateChange(this.state));
   readonly #calls = new Map<string, Call>();
   readonly #seen = new Set<string>();
   #connection: MqttConnection | null = null;
@@ -107,7 +106,7 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
       ...(this.#o.connectTimeout ? { connectTimeout: this.#o.connectTimeout } : {}),
     });
     this.#connection = connection;
-    connection.onState(() => this.#showState());
+    connection.onState(() => this.emitStateChange(this.state));
     connection.onError((error) => this.emitError(error));
     connection.start();
   }
@@ -161,13 +160,6 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
     this.clear();
   }
 
-  /** Reports the combined state of the own and the extra registrations when it changes. */
-  #showState(): void {
-    const state = this.state;
-    if (this.#shown === state) return;
-    this.#shown = state;
-    this.emitState(state);
-  }
 
   #peer(): RTCPeerConnection {
     return new RTCPeerConnection({ iceServers: this.#o.iceServers, iceTransportPolicy: this.#o.relayOnly ? 'relay' : 'all' });

@@ -48,8 +48,7 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
   #localId = '';
   #state: SignalingState = 'offline';
   /** Pairwise rendezvous IDs (`listen`): one more PeerJS client each. */
-  readonly #extra = new ExtraRegistrations(() => new PeerjsSignaling(this.#options), this, () => this.#showState());
-  #shown: SignalingState = 'offline';
+  readonly #extra = new ExtraRegistrations(() => new PeerjsSignaling(this.#options), this, () => this.emitStateChange(this.state));
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pendingIncoming = 0;
   readonly #seenOffers = new Set<string>();
@@ -313,16 +312,9 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
 
   #setState(state: SignalingState): void {
     this.#state = state;
-    this.#showState();
+    this.emitStateChange(this.state);
   }
 
-  /** Reports the combined state of the own and the extra registrations when it changes. */
-  #showState(): void {
-    const state = this.state;
-    if (this.#shown === state) return;
-    this.#shown = state;
-    this.emitState(state);
-  }
 
   #report(error: unknown): void {
     this.emitError(error);
