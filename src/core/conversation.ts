@@ -171,24 +171,28 @@ export class Conversation {
    */
   async accept(entries: Entry[]): Promise<{ stored: Entry[]; gap: boolean; refused: string[] }> {
     const log = await this.log();
-    const { deliveredClock } = await this.receipts();
-    const lateBelow = deliveredClock ?? 0;
-    const results = await log.appendMany(entries, this.#c.now(), { lateBelow });
+    const lateBelow = (await this.receipts()).deliveredClock ?? 0;
+    // Sorting before own entries the friend had confirmed holding: marked (stored so), so
+    // nothing slips into old history unnoticed.
+    const mark = (entry: Entry): Entry => (entry.clock < lateBelow ? { ...entry, late: true } : entry);
+    const marked = entries.map(mark);
+    const results = await log.appendMany(marked, this.#c.now());
     const stored: Entry[] = [];
     const refused: string[] = [];
     let gap = false;
     for (const [i, result] of results.entries()) {
-      const entry = entries[i]!;
-      if (result === 'stored') stored.push(entry.clock < lateBelow ? { ...entry, late: true } : entry);
+      const entry = marked[i]!;
+      if (result === 'stored') stored.push(entry);
       else if (result === 'gap') {
         gap = true;
-        if (entry.author !== this.me) this.early.hold(entry);
+        if (entry.author !== this.me) this.early.hold(entries[i]!);
       } else if (result !== 'duplicate') refused.push(result);
     }
     if (stored.length) {
       for (;;) {
-        const next = this.early.next((author) => log.head(author)?.seq ?? 0);
-        if (!next) break;
+        const held = this.early.next((author) => log.head(author)?.seq ?? 0);
+        if (!held) break;
+        const next = mark(held);
         if ((await log.append(next, this.#c.now())) !== 'stored') break;
         stored.push(next);
       }

@@ -125,10 +125,9 @@ export class ConversationLog {
 
   /**
    * Appends several entries in order and writes the pages and the index they touched once,
-   * in one `setMany` (a batch from a friend costs one write, not one per entry). An entry
-   * with a clock below `lateBelow` is marked as arrived late (see `Entry.late`).
+   * in one `setMany` (a batch from a friend costs one write, not one per entry).
    */
-  appendMany(entries: Entry[], now: number, options: { lateBelow?: number } = {}): Promise<AppendResult[]> {
+  appendMany(entries: Entry[], now: number): Promise<AppendResult[]> {
     return this.#serial(async () => {
       const writes = new Map<string, unknown>();
       this.#pending = writes;
@@ -137,7 +136,7 @@ export class ConversationLog {
         let refused = false;
         for (const entry of entries) {
           // After the first refused entry the rest of the batch is not looked at.
-          const result: AppendResult = refused ? 'skipped' : await this.#appendOne(entry, now, writes, options.lateBelow ?? 0);
+          const result: AppendResult = refused ? 'skipped' : await this.#appendOne(entry, now, writes);
           refused ||= result === 'fork' || result === 'bad-clock' || result === 'missing-dep';
           results.push(result);
         }
@@ -149,7 +148,7 @@ export class ConversationLog {
     });
   }
 
-  async #appendOne(entry: Entry, now: number, writes: Map<string, unknown>, lateBelow: number): Promise<AppendResult> {
+  async #appendOne(entry: Entry, now: number, writes: Map<string, unknown>): Promise<AppendResult> {
     const head = this.#index.heads[entry.author];
     const have = head?.seq ?? 0;
     if (entry.seq <= have) {
@@ -164,10 +163,7 @@ export class ConversationLog {
       if (clock === undefined) return 'missing-dep';
       if (clock >= entry.clock) return 'bad-clock';
     }
-    let stored: Entry = isExpired(entry, now) ? withoutBody(entry) : entry;
-    // It sorts before entries its author had already confirmed holding: marked, so nobody can
-    // slip a message into old history unnoticed.
-    if (entry.clock < lateBelow) stored = { ...stored, late: true };
+    const stored: Entry = isExpired(entry, now) ? withoutBody(entry) : entry;
     await this.#insert(stored, writes);
     return 'stored';
   }
