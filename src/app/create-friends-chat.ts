@@ -47,7 +47,7 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
   }
   const store = options.stores.get(config);
   // Backends that seal their signaling (MQTT) need our X25519 key pair, and later the engine's
-  // pinned keys of friends; the engine loads the same identity again from the same store.
+  // pinned keys of friends; the engine runs on the same identity.
   const identity = await Identity.load(store);
   let engine: ChatEngine | undefined;
   const keys = { own: identity.dh, peerKey: (id: string) => engine?.staticKeyAt(id) };
@@ -60,7 +60,7 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
   }
   const mailbox = config.mailbox ? openMailbox(config.mailbox, identity, (payload) => engine?.receiveMail(payload) ?? Promise.reject(new Error('not started'))) : undefined;
   try {
-    engine = await ChatEngine.open({ ...guard(hooks, live), store, signaling, ...(mailbox ? { mailbox } : {}) });
+    engine = await ChatEngine.open({ ...guard(hooks, live), store, signaling, ...(mailbox ? { mailbox } : {}) }, identity);
   } catch (error) {
     signaling.close();
     mailbox?.close();

@@ -155,10 +155,13 @@ export class ChatEngine {
     });
   }
 
-  /** Loads (or creates) the identity and contacts, migrates an older store, then starts signaling and dialling. */
-  static async open(options: ChatEngineOptions): Promise<ChatEngine> {
+  /**
+   * Loads (or creates) the identity — unless the caller already loaded it from the same
+   * store — and the contacts, migrates an older store, then starts signaling and dialling.
+   */
+  static async open(options: ChatEngineOptions, loaded?: Identity): Promise<ChatEngine> {
     const now = options.now ?? Date.now;
-    const identity = await Identity.load(options.store);
+    const identity = loaded ?? (await Identity.load(options.store));
     const [contacts, invites] = await Promise.all([Contacts.load(options.store), Invites.load(options.store, now)]);
     await migrateStore(
       options.store,
