@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   'message-too-large',
   'empty-message',
   'file-too-large',
+  'unknown-group',
+  'not-admin',
+  'group-full',
   'internal',
 ] as const;
 

@@ -19,7 +19,7 @@ export function toMessage(
     friendId,
     from: entry.author,
     incoming,
-    kind: entry.kind,
+    kind: entry.kind === 'file' ? 'file' : 'text',
     text: entry.body ?? '',
     ts: entry.ts,
     seq: entry.seq,

@@ -11,7 +11,9 @@ export const MAX_CLOCK_SKEW = 24 * 60 * 60 * 1000;
 /** An entry depends on at most this many heads: one per other author of a group of 50, and some. */
 export const MAX_DEPS = 64;
 
-export type EntryKind = 'text' | 'file';
+/** `member`, `key` and `sealed` exist only in group logs (docs/groups.md). */
+export type EntryKind = 'text' | 'file' | 'member' | 'key' | 'sealed';
+const GROUP_KINDS: ReadonlySet<string> = new Set(['member', 'key', 'sealed']);
 
 /**
  * One signed, hash-linked log entry (docs/protocol.md, "Entries"). The signed header
@@ -96,7 +98,7 @@ const entryShape = obj({
   deps: arr(hexOf(32), MAX_DEPS),
   clock: int(1, 2 ** 45),
   ts: int(0, 2 ** 50),
-  kind: literal('text', 'file'),
+  kind: literal('text', 'file', 'member', 'key', 'sealed'),
   bodyHash: hexOf(32),
   expiresAt: optional(int(0, 2 ** 50)),
   sig: hexOf(64),
@@ -124,10 +126,11 @@ export async function verifyEntry(
   entry: Entry,
   conversationId: string,
   now: number,
-  options: { legacy: boolean } = { legacy: false },
+  options: { legacy: boolean; group?: boolean } = { legacy: false },
 ): Promise<{ entry: Entry } | { error: string }> {
   const { id, sig, body, late: _late, ...header } = entry;
   if (entry.v === 1 && !options.legacy) return { error: 'format 1 entries are not accepted here' };
+  if (GROUP_KINDS.has(entry.kind) !== !!options.group) return { error: `a ${entry.kind} entry is not accepted here` };
   const digest = sha256(canonicalHeader(header, conversationId));
   if (toHex(digest) !== id) return { error: 'id does not match the header' };
   if (!(await ed25519VerifyBulk(fromHex(sig), digest, fromHex(entry.author), entry.author))) return { error: 'bad signature' };
