@@ -18,6 +18,7 @@ import { Conversations } from './conversations.js';
 import { deliver, type DeliverySink } from './delivery.js';
 import type { ChatEngineOptions } from './engine-options.js';
 import { FrameRouter } from './frame-router.js';
+import { Groups } from './groups.js';
 import { sendJson, typingFrame } from './frames.js';
 import { Friendship } from './friendship.js';
 import { exportIdentity, importIdentity } from './identity-backup.js';
@@ -52,6 +53,8 @@ export class ChatEngine {
   readonly #mailroom: Mailroom | undefined;
   readonly #unsubscribe: (() => void)[] = [];
   #stopped = false;
+  /** The groups (docs/groups.md); group IDs go wherever a friend ID goes for messages. */
+  groups!: Groups;
 
   private constructor(identity: Identity, contacts: Contacts, invites: Invites, options: ChatEngineOptions) {
     this.identity = identity;
@@ -169,6 +172,20 @@ export class ChatEngine {
       contacts.all().map((c) => c.id),
     );
     const engine = new ChatEngine(identity, contacts, invites, options);
+    engine.groups = await Groups.load({
+      store: options.store,
+      identity,
+      contacts,
+      now,
+      session: (peer) => engine.#liveSession(peer),
+      send: sendJson,
+      onGroup: (type, group) => options.onGroup?.(type, group),
+      onMessage: options.onMessage,
+      onMessageStatus: options.onMessageStatus,
+      onWarning: options.onWarning,
+      onChange: options.onChange,
+    });
+    engine.groups.register(engine.#router);
     await engine.#start();
     return engine;
   }
@@ -277,6 +294,7 @@ export class ChatEngine {
   // ---- messages -----------------------------------------------------------------------
 
   async sendMessage(friendId: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
+    if (this.groups.has(friendId)) return this.groups.sendMessage(friendId, text);
     checkText(text);
     const expiresIn = checkExpiresIn(options?.expiresIn);
     this.#friendship.requireSendable(friendId);
@@ -326,6 +344,7 @@ export class ChatEngine {
   }
 
   async history(friendId: string, options: { before?: string; limit?: number } = {}): Promise<ChatMessage[]> {
+    if (this.groups.has(friendId)) return this.groups.history(friendId, options);
     this.#friendship.require(friendId);
     const conversation = this.#conversations.direct(friendId);
     const entries = await (await conversation.log()).history(options);
@@ -340,6 +359,7 @@ export class ChatEngine {
 
   /** Unread messages from a friend. */
   unread(friendId: string): Promise<number> {
+    if (this.groups.has(friendId)) return Promise.resolve(0);
     return this.#conversations.direct(friendId).unread();
   }
 
@@ -414,6 +434,7 @@ export class ChatEngine {
     conversation.early.clear();
     void this.#sync.sendHeads(session, conversation).catch((error) => this.#o.onError(toFriendsChatError(error, 'storage-failed')));
     void this.#files.onSession(session).catch((error) => this.#o.onError(toFriendsChatError(error, 'internal')));
+    this.groups.onSession(session);
   }
 
   async #onBeat(session: SecureSession): Promise<void> {
@@ -421,6 +442,7 @@ export class ChatEngine {
     const id = session.peer.profileId;
     if (!this.contacts.isFriend(id) || this.#friendship.quarantined(session)) return;
     await this.#files.onBeat(session);
+    this.groups.onBeat(session);
     await this.#sync.onBeat(session, this.#conversations.direct(id));
   }
 

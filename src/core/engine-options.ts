@@ -1,5 +1,5 @@
 import type { FriendsChatError } from '../errors.js';
-import type { ChatMessage, FileProgress, MessageStatus, Presence, SecurityWarningReason } from '../model/index.js';
+import type { ChatMessage, FileProgress, GroupEventType, GroupInfo, MessageStatus, Presence, SecurityWarningReason } from '../model/index.js';
 import type { Store } from '../storage/store.js';
 import type { Signaling, SignalingState } from '../transport/signaling.js';
 import type { Contact } from './contacts.js';
@@ -19,6 +19,8 @@ export interface ChatEngineEvents {
   onFileProgress(progress: FileProgress): void;
   /** Messages lost their text and files at their expiry time: anything shown of them must go. */
   onExpired?(friendId: string, messageIds: string[]): void;
+  /** A group was created, joined, changed, left, or this profile was removed from it. */
+  onGroup?(type: GroupEventType, group: GroupInfo): void;
   /** Something the UI shows changed (contacts, expiry, unread counts). */
   onChange(): void;
 }

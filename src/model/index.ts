@@ -39,7 +39,7 @@ export interface ChatMessage {
   id: string;
   /** The conversation this message belongs to (64 hex). */
   conversationId: string;
-  /** The friend this conversation is with. */
+  /** The friend this conversation is with; in a group, the group's ID (the same as `conversationId`). */
   friendId: string;
   /** The author's profile ID. */
   from: string;
@@ -61,7 +61,34 @@ export interface ChatMessage {
   late?: boolean;
   /** For `kind: 'file'`: what the manifest says, and where the transfer stands. */
   file?: FileInfo;
+  /** In a group: a membership change shown as a system line ("Alice added Carol"); `text` is ''. */
+  system?: GroupChange;
+  /** Own group messages: how many of the other current members hold it. */
+  reach?: { count: number; of: number };
 }
+
+/** A membership change as a group's history shows it; `from` of the message is who made it. */
+export interface GroupChange {
+  op: 'create' | 'add' | 'remove' | 'admin' | 'unadmin' | 'rename' | 'leave';
+  /** The member added, removed or made (no longer) admin. */
+  target?: string;
+  /** The group's name after a create or rename. */
+  name?: string;
+}
+
+/** A group as the page sees it (docs/groups.md). */
+export interface GroupInfo {
+  /** The group's conversation ID (64 hex): use it wherever a friend ID goes for messages. */
+  id: string;
+  name: string;
+  members: { id: string; admin: boolean }[];
+  /** Whether this profile is an admin of it. */
+  admin: boolean;
+  /** False once this profile left or was removed: history stays, nothing new arrives. */
+  active: boolean;
+}
+
+export type GroupEventType = 'created' | 'joined' | 'changed' | 'left' | 'removed';
 
 export interface FileInfo {
   /** Safe to show: no path, no control or bidi characters, at most 120 characters. */

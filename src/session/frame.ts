@@ -21,6 +21,8 @@ export const FrameType = {
   FileChunk: 0x30,
   FileWant: 0x31,
   FileCancel: 0x32,
+  GroupHeads: 0x40,
+  GroupEntries: 0x41,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 

@@ -13,7 +13,9 @@ export const Keyspace = {
   declined: 'declined',
   /** One conversation log: `index`, `dir`, `page:<n>` records, and `forks` (evidence). */
   log: (conversationId: string, part: 'index' | 'dir' | 'forks' | `page:${number}`): string => `log:${conversationId}:${part}`,
-  /** How far each side of a conversation has got (delivered, read). */
+  /** The IDs of the groups this profile is or was in (docs/groups.md). */
+  groups: 'groups',
+  /** How far each side of a conversation has got (delivered, read; per member in a group). */
   receipts: (conversationId: string): string => `receipts:${conversationId}`,
   /** One file: its record, manifest, assembled bytes, or chunk number `part`. */
   file: (messageId: string, part: 'meta' | 'manifest' | 'data' | number): string => `file:${messageId}:${part}`,

@@ -1,0 +1,189 @@
+import { checkEntryShape, verifyEntry, type Entry } from '../log/entry.js';
+import type { SecurityWarningReason } from '../model/index.js';
+import { FrameType } from '../session/frame.js';
+import { arr, bool, hexOf, int, obj, optional, type Check } from '../session/schema.js';
+import type { SecureSession } from '../session/secure-session.js';
+import type { FrameRouter } from './frame-router.js';
+import { MAX_MEMBERS, membershipOrder } from './group-membership.js';
+import type { Group } from './group.js';
+
+const MAX_BATCH_BYTES = 15 * 1024;
+/** Heads asked again after a gap, at most this often per group and session (ms). */
+const GAP_INTERVAL = 100;
+/** Every this many heartbeats a session re-checks the groups both are in. */
+const BEATS_PER_HEADS = 10;
+
+const seqs: Check<Record<string, number>> = (value, path) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${path}: expected an object`);
+  const entries = Object.entries(value as Record<string, unknown>);
+  // Former members keep their entries, so a log may have more authors than members.
+  if (entries.length > 4 * MAX_MEMBERS) throw new Error(`${path}: too many authors`);
+  const out: Record<string, number> = {};
+  for (const [author, n] of entries) out[hexOf(32)(author, path)] = int(0, 2 ** 40)(n, `${path}.${author}`);
+  return out;
+};
+export const groupHeadsFrame = obj({ g: hexOf(32), vv: seqs, ask: optional(bool) });
+export const groupEntriesFrame = obj({ g: hexOf(32), entries: arr((v) => v, 500) });
+
+export interface GroupSyncOptions {
+  group(id: string): Group | undefined;
+  /** Opens a group this profile does not know yet, for a friend's entries to be tried on; undefined if none may be added. */
+  join(id: string): Promise<Group | undefined>;
+  /** A joined group's entries did not make this profile a member: forget it again. */
+  discard(group: Group): Promise<void>;
+  session(peer: string): SecureSession | undefined;
+  send(session: SecureSession | undefined, type: number, value: unknown): boolean;
+  now(): number;
+  /** Entries were stored (`joined`: the group was new to this profile). */
+  onStored(group: Group, entries: Entry[], joined: boolean): Promise<void>;
+  /** A member confirmed holding own entries up to `seq`. */
+  onAck(group: Group, member: string): void;
+  onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
+}
+
+/**
+ * Group propagation over the pairwise sessions (docs/groups.md, "Propagation"): heads
+ * (version vectors) per group, the entries the other lacks, and a relay of every newly
+ * stored entry to the other members online, so a member gets an author's entries from
+ * whoever is online. A former member gets the log up to their departure, never after.
+ */
+export class GroupSync {
+  readonly #o: GroupSyncOptions;
+  readonly #gapAt = new Map<string, number>();
+  readonly #beats = new WeakMap<SecureSession, number>();
+
+  constructor(options: GroupSyncOptions) {
+    this.#o = options;
+  }
+
+  register(router: FrameRouter): void {
+    router
+      .on(FrameType.GroupHeads, groupHeadsFrame, (session, frame) => this.#onHeads(session, frame))
+      .on(FrameType.GroupEntries, groupEntriesFrame, (session, frame) => this.#onEntries(session, frame.g, frame.entries));
+  }
+
+  sendHeads(session: SecureSession | undefined, group: Group, ask = false): void {
+    this.#o.send(session, FrameType.GroupHeads, { g: group.id, vv: group.log.versionVector(), ...(ask ? { ask } : {}) });
+  }
+
+  /** Sends entries to every member (and just-departed member) online, except `except`. */
+  announce(group: Group, entries: Entry[], except?: string): void {
+    const peers = new Set([...group.membership.members.keys(), ...group.membership.gone.keys()]);
+    for (const peer of peers) {
+      if (peer === group.me || peer === except) continue;
+      const session = this.#o.session(peer);
+      const visible = this.#visible(group, peer);
+      if (!session || !visible) continue;
+      this.#sendEntries(session, group, entries.filter((e) => e.author !== peer && visible(e)));
+    }
+  }
+
+  /** A friend's session is up: heads for every group both are in. */
+  onSession(session: SecureSession, groups: Iterable<Group>): void {
+    for (const group of groups) if (this.#visible(group, session.peer.profileId)) this.sendHeads(session, group, true);
+  }
+
+  /** Now and then, heads again for groups where this friend has not confirmed all own entries. */
+  onBeat(session: SecureSession, groups: Iterable<Group>): void {
+    const beats = (this.#beats.get(session) ?? 0) + 1;
+    this.#beats.set(session, beats);
+    if (beats % BEATS_PER_HEADS) return;
+    const peer = session.peer.profileId;
+    for (const group of groups) {
+      const mine = group.log.head(group.me)?.seq ?? 0;
+      if (group.isMember(peer) && group.isMember(group.me) && (group.acks[peer] ?? 0) < mine) this.sendHeads(session, group, true);
+    }
+  }
+
+  /** Which entries `peer` may get: all for a member, up to their departure for a former one. */
+  #visible(group: Group, peer: string): ((e: Entry) => boolean) | undefined {
+    if (group.isMember(peer)) return () => true;
+    const departure = group.departure(peer);
+    return departure ? (e) => membershipOrder(e, departure) <= 0 : undefined;
+  }
+
+  async #onHeads(session: SecureSession, frame: { g: string; vv: Record<string, number>; ask?: boolean | undefined }): Promise<void> {
+    const peer = session.peer.profileId;
+    const group = this.#o.group(frame.g);
+    if (!group) {
+      // A group we do not know yet (just added): an empty vector asks for all of it.
+      if (frame.ask) this.#o.send(session, FrameType.GroupHeads, { g: frame.g, vv: {} });
+      return;
+    }
+    const visible = this.#visible(group, peer);
+    if (!visible) return;
+    const acked = frame.vv[group.me] ?? 0;
+    if (acked > (group.acks[peer] ?? 0)) {
+      group.acks[peer] = acked;
+      await group.saveAcks();
+      this.#o.onAck(group, peer);
+    }
+    const mine = group.log.versionVector();
+    const due: Entry[] = [];
+    for (const [author, seq] of Object.entries(mine)) {
+      if (seq > (frame.vv[author] ?? 0)) due.push(...(await group.log.entriesAfter(author, frame.vv[author] ?? 0)));
+    }
+    this.#sendEntries(session, group, due.filter(visible).sort((a, b) => a.clock - b.clock));
+    const behind = Object.entries(frame.vv).some(([author, seq]) => seq > (mine[author] ?? 0));
+    if (frame.ask || behind) this.sendHeads(session, group);
+  }
+
+  async #onEntries(session: SecureSession, id: string, values: unknown[]): Promise<void> {
+    const peer = session.peer.profileId;
+    let group = this.#o.group(id);
+    const joined = !group;
+    group ??= await this.#o.join(id);
+    if (!group) return;
+    const checked: Entry[] = [];
+    for (const value of values) {
+      const shaped = checkEntryShape(value);
+      if ('error' in shaped) {
+        this.#o.onWarning('bad-frame', peer, `refused a group entry: ${shaped.error}`);
+        continue;
+      }
+      const { entry } = shaped;
+      if (entry.seq <= (group.log.head(entry.author)?.seq ?? 0) && group.log.knows(entry.id)) continue;
+      const verified = await verifyEntry(entry, group.id, this.#o.now(), { legacy: false, group: true });
+      if ('error' in verified) this.#o.onWarning('bad-frame', peer, `refused a group entry: ${verified.error}`);
+      else checked.push(entry);
+    }
+    const { stored, refused, gap } = await group.accept(checked);
+    for (const { reason } of refused) {
+      if (reason === 'fork') this.#o.onWarning('fork', peer, 'a member signed two different entries for the same place in a group; the second is refused and kept as evidence');
+      else this.#o.onWarning('bad-frame', peer, `refused a group entry: ${reason}`);
+    }
+    if (joined && !group.isMember(group.me)) {
+      await this.#o.discard(group);
+      return;
+    }
+    if (stored.length) {
+      this.sendHeads(session, group);
+      await this.#o.onStored(group, stored, joined);
+      this.announce(group, stored, peer);
+    } else if (gap) {
+      const key = `${peer}:${group.id}`;
+      if (this.#o.now() - (this.#gapAt.get(key) ?? -Infinity) > GAP_INTERVAL) {
+        this.#gapAt.set(key, this.#o.now());
+        this.sendHeads(session, group);
+      }
+    }
+  }
+
+  #sendEntries(session: SecureSession, group: Group, entries: Entry[]): void {
+    let batch: Entry[] = [];
+    let size = 0;
+    const flush = (): boolean => {
+      const ok = batch.length === 0 || this.#o.send(session, FrameType.GroupEntries, { g: group.id, entries: batch });
+      batch = [];
+      size = 0;
+      return ok;
+    };
+    for (const entry of entries) {
+      const bytes = JSON.stringify(entry).length;
+      if ((size + bytes > MAX_BATCH_BYTES || batch.length >= 400) && !flush()) return;
+      batch.push(entry);
+      size += bytes;
+    }
+    flush();
+  }
+}
