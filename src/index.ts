@@ -8,6 +8,9 @@ export type {
   FileProgress,
   FileState,
   FriendInfo,
+  GroupChange,
+  GroupEventType,
+  GroupInfo,
   MessageStatus,
 } from './model/index.js';
 export { FriendsChatReadyEvent } from './events/ready-event.js';
@@ -19,3 +22,4 @@ export { FriendsChatMessageEvent } from './events/message-event.js';
 export { FriendsChatMessageStatusEvent } from './events/message-status-event.js';
 export { FriendsChatFileProgressEvent } from './events/file-progress-event.js';
 export { FriendsChatSecurityWarningEvent, type SecurityWarningReason } from './events/security-warning-event.js';
+export { FriendsChatGroupEvent } from './events/group-event.js';

@@ -106,6 +106,16 @@ export const styles = css`
     gap: var(--_space);
     min-height: 0;
   }
+  .main {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    min-height: 0;
+  }
+  .main > .thread {
+    flex: 1;
+    min-height: 0;
+  }
   /* Narrow (phone-sized) boxes: roster and thread are two screens. */
   .has-thread .roster {
     display: none;

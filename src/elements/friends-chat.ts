@@ -4,13 +4,14 @@ import { checkAutoDownloadLimit, checkLang, checkMaxFileSize, checkTheme } from 
 import { ChatEngine } from '../core/chat-engine.js';
 import { FriendsChatError } from '../errors.js';
 import { translation, type Lang } from '../i18n/index.js';
-import type { ChatMessage, FriendInfo } from '../model/index.js';
+import type { ChatMessage, FriendInfo, GroupInfo } from '../model/index.js';
 import type { SignalingState } from '../transport/signaling.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { SystemTheme } from './controllers/system-theme.js';
 import { styles } from './friends-chat.styles.js';
 import { renderChat } from './friends-chat.view.js';
-import { nameContext } from './display-name.js';
+import { displayName, nameContext } from './display-name.js';
+import type { RosterEntry } from './models/roster-model.js';
 import type { FriendsChatThread } from './thread.js';
 import { translationContext } from './translation-context.js';
 import { settingsPatch } from './settings.js';
@@ -58,6 +59,7 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @event friends-chat-message-status - An own message is `sending`, `sent`, `delivered`, `read` or `failed`.
  * @event friends-chat-file-progress - A file transfer moved on (`state`, `bytes` of `total`, `direction`).
  * @event friends-chat-security-warning - A peer failed authentication or a friend's key changed (`reason`).
+ * @event friends-chat-group - A group was `created`, `joined`, `changed` or `left`, or you were `removed` (`group`).
  */
 export class FriendsChatElement extends LitElement {
   static override styles = styles;
@@ -150,6 +152,41 @@ export class FriendsChatElement extends LitElement {
   get friends(): FriendInfo[] {
     const engine = this.#chat.engine;
     return engine ? engine.contacts.all().map((c) => this.#chat.info(c)) : [];
+  }
+
+  /** A snapshot of the groups this profile is or was in (docs/groups.md). */
+  get groups(): GroupInfo[] {
+    return this.#chat.engine?.groups.list() ?? [];
+  }
+
+  /** Creates a group of friends (at most 50 members, you included) with you as its admin; its ID works wherever a friend ID does for messages. */
+  createGroup(name: string, memberIds: string[]): Promise<GroupInfo> {
+    return this.#chat.call((engine) => engine.groups.create(name, memberIds));
+  }
+
+  /** Admins only: adds a friend to a group. */
+  addMember(groupId: string, id: string): Promise<GroupInfo> {
+    return this.#chat.call((engine) => engine.groups.addMember(groupId, id));
+  }
+
+  /** Admins only: removes a member, who can read nothing sent after it. */
+  removeMember(groupId: string, id: string): Promise<GroupInfo> {
+    return this.#chat.call((engine) => engine.groups.removeMember(groupId, id));
+  }
+
+  /** Admins only: grants or revokes admin rights. */
+  setAdmin(groupId: string, id: string, admin: boolean): Promise<GroupInfo> {
+    return this.#chat.call((engine) => engine.groups.setAdmin(groupId, id, admin));
+  }
+
+  /** Admins only: renames a group. */
+  renameGroup(groupId: string, name: string): Promise<GroupInfo> {
+    return this.#chat.call((engine) => engine.groups.rename(groupId, name));
+  }
+
+  /** Leaves a group; its history stays here. */
+  leaveGroup(groupId: string): Promise<GroupInfo> {
+    return this.#chat.call((engine) => engine.groups.leave(groupId));
   }
 
   /** A one-time invite (`fc1.…`) for one friend; also shown as a link in the UI. */
@@ -284,8 +321,9 @@ export class FriendsChatElement extends LitElement {
   /** Opens a conversation in the UI. */
   open(id: string): Promise<void> {
     return this.#chat.call(async (engine) => {
-      if (!engine.contacts.get(id)) throw new FriendsChatError('unknown-friend', 'no such friend');
-      this.#setPanel({ safety: engine.safetyNumber(id) });
+      const group = engine.groups.has(id);
+      if (!group && !engine.contacts.get(id)) throw new FriendsChatError('unknown-friend', 'no such friend');
+      this.#setPanel({ safety: group ? '' : engine.safetyNumber(id) });
       if (!(await this.#chat.thread.open(id))) return;
       await this.updateComplete;
       (this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null)?.focusComposer();
@@ -310,11 +348,14 @@ export class FriendsChatElement extends LitElement {
   protected override render() {
     const chat = this.#chat;
     const thread = chat.thread;
-    const selected = chat.roster.entries.find((f) => f.id === thread.friendId);
+    const group = chat.engine?.groups.has(thread.friendId) ? chat.engine.groups.info(thread.friendId) : undefined;
+    const selected = group ? groupEntry(group) : chat.roster.entries.find((f) => f.id === thread.friendId);
+    const t = translation(this.#lang);
+    const names = nameContext(chat.roster.entries, this.displayName);
     const theme = checkTheme(this.theme).value;
     const panel = this._panel;
     return renderChat({
-      t: translation(this.#lang),
+      t,
       lang: this.#lang,
       theme: theme === 'auto' ? (this.#systemTheme.dark ? 'dark' : 'light') : theme,
       state: chat.signalingState,
@@ -326,13 +367,19 @@ export class FriendsChatElement extends LitElement {
         : null,
       toggleSettings: () => this.#setPanel({ settings: !panel.settings, backup: '', message: '' }),
       friends: chat.roster.entries,
-      names: nameContext(chat.roster.entries, this.displayName),
+      names,
       inviteLink: panel.inviteLink,
       thread,
       selected,
       typing: !!selected && chat.typing.isTyping(selected.id),
       safetyNumber: panel.safety,
       fileSource: (messageId) => chat.engine?.file(thread.friendId, messageId) ?? Promise.resolve(undefined),
+      groups: this.groups,
+      group,
+      nameOf: (id) => {
+        const friend = chat.roster.entries.find((f) => f.id === id);
+        return id === chat.profileId ? t.group.you : friend ? displayName(friend, t, names) : `${t.unknownName} ${id.slice(0, 6)}`;
+      },
     });
   }
 
@@ -366,6 +413,15 @@ export class FriendsChatElement extends LitElement {
       'fc-settings': (change) => Object.assign(this, settingsPatch(change)),
       'fc-export': ({ passphrase }) => this.#settingsAction(this.exportIdentity(passphrase).then((backup) => this.#setPanel({ backup })), 'exported'),
       'fc-import': ({ backup, passphrase }) => this.#settingsAction(this.importIdentity(backup, passphrase), 'restored'),
+      'fc-create-group': ({ name, members }) => ui(this.createGroup(name, members).then((g) => this.open(g.id))),
+      'fc-group': ({ op, target = '', name = '' }) =>
+        ui(
+          op === 'leave' ? this.leaveGroup(friend())
+          : op === 'rename' ? this.renameGroup(friend(), name)
+          : op === 'add' ? this.addMember(friend(), target)
+          : op === 'remove' ? this.removeMember(friend(), target)
+          : this.setAdmin(friend(), target, op === 'admin'),
+        ),
     };
   }
 
@@ -381,6 +437,11 @@ export class FriendsChatElement extends LitElement {
   get #lang(): Lang {
     return checkLang(this.lang, document.documentElement.lang).value;
   }
+}
+
+/** A group as the thread shows it: its name, and no composer once you are out of it. */
+function groupEntry(g: GroupInfo): RosterEntry {
+  return { id: g.id, conversationId: g.id, name: g.name, nickname: '', state: g.active ? 'friend' : 'declined', note: '', verified: false, keyChanged: false, viaInvite: false, presence: 'online', unread: 0, last: '' };
 }
 
 declare global {

@@ -2,11 +2,15 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Theme } from '../config/attributes.js';
 import type { FriendsChatError } from '../errors.js';
 import type { Lang, Translation } from '../i18n/index.js';
+import type { GroupInfo } from '../model/index.js';
 import type { SignalingState } from '../transport/signaling.js';
 import type { NameContext } from './display-name.js';
 import type { FileSource } from './file-message.js';
 import type { RosterEntry } from './models/roster-model.js';
 import type { ThreadWindow } from './models/thread-window.js';
+import type { NameOf } from './group-lines.js';
+import './group-list.js';
+import './group-panel.js';
 import './roster.js';
 import './settings.js';
 import './thread.js';
@@ -31,6 +35,10 @@ export interface ChatView {
   typing: boolean;
   safetyNumber: string;
   fileSource: FileSource;
+  groups: GroupInfo[];
+  /** The open group, if the open conversation is one. */
+  group: GroupInfo | undefined;
+  nameOf: NameOf;
 }
 
 /** The root element's template: header, settings, alerts, roster and the open thread. */
@@ -70,16 +78,18 @@ export function renderChat(v: ChatView): TemplateResult {
       ${v.error ? html`<p class="error" role="alert">${t.errorPrefix}: ${v.error.message}</p>` : nothing}
       ${v.elsewhere ? html`<p class="elsewhere" role="status">${t.openElsewhere}</p>` : nothing}
       <div class="panes">
+        <div class="roster">
         <friends-chat-roster
-          class="roster"
           exportparts="roster, invite"
           .friends=${v.friends}
           .names=${v.names}
           .selected=${v.thread.friendId}
           .inviteLink=${v.inviteLink}
         ></friends-chat-roster>
+        <friends-chat-group-list .groups=${v.groups} .friends=${v.friends} .names=${v.names} .selected=${v.thread.friendId}></friends-chat-group-list>
+        </div>
         ${selected
-          ? html`<friends-chat-thread
+          ? html`<div class="main">${v.group ? html`<friends-chat-group-panel .group=${v.group} .friends=${v.friends} .nameOf=${v.nameOf} .me=${v.profileId}></friends-chat-group-panel>` : nothing}<friends-chat-thread
               class="thread"
               exportparts="thread, message, composer, send-button, attach-button"
               .friend=${selected}
@@ -91,7 +101,9 @@ export function renderChat(v: ChatView): TemplateResult {
               .hasNewer=${v.thread.hasNewer}
               .safetyNumber=${v.safetyNumber}
               .fileSource=${v.fileSource}
-            ></friends-chat-thread>`
+              .nameOf=${v.group ? v.nameOf : undefined}
+              .subtitle=${v.group ? t.group.members(v.group.members.length) : undefined}
+            ></friends-chat-thread></div>`
           : nothing}
       </div>
       ${v.profileId ? html`<div class="id"><span>${t.yourId}:</span> ${v.profileId}</div>` : nothing}

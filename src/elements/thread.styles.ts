@@ -116,4 +116,8 @@ export const threadStyles = css`
   .message friends-chat-file {
     min-width: 12em;
   }
+  .system {
+    text-align: center;
+    margin: 4px 0;
+  }
 `;

@@ -5,6 +5,7 @@ import type { Lang } from '../i18n/index.js';
 import { displayName, type NameContext } from './display-name.js';
 import './file-message.js';
 import type { FileSource } from './file-message.js';
+import { systemLine, type NameOf } from './group-lines.js';
 import { messageText } from './message-text.js';
 import { sharedStyles } from './shared.styles.js';
 import { threadStyles } from './thread.styles.js';
@@ -28,6 +29,8 @@ export class FriendsChatThread extends LitElement {
     safetyNumber: {},
     fileSource: { attribute: false },
     names: { attribute: false },
+    nameOf: { attribute: false },
+    subtitle: {},
     _now: { state: true },
     _dragging: { state: true },
   };
@@ -45,6 +48,10 @@ export class FriendsChatThread extends LitElement {
   declare fileSource: FileSource;
   /** Which names are taken twice, for the ID suffix (from the root element). */
   declare names: NameContext | undefined;
+  /** In a group: how authors are named (their messages show it, and system lines use it). */
+  declare nameOf: NameOf | undefined;
+  /** Replaces the presence under the name (a group's member count). */
+  declare subtitle: string | undefined;
   declare private _now: number;
   declare private _dragging: boolean;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -128,7 +135,7 @@ export class FriendsChatThread extends LitElement {
       <div class="header">
         <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new UiEvent('fc-back', null))}>${t.back}</button>
         <span class="name">${displayName(friend, t, this.names)}</span>
-        <span class="meta">${t.presence[friend.presence]}</span>
+        <span class="meta">${this.subtitle ?? t.presence[friend.presence]}</span>
       </div>
       ${friend.keyChanged
         ? html`<p class="warning" role="alert">
@@ -143,11 +150,12 @@ export class FriendsChatThread extends LitElement {
           const day = days.format(m.ts);
           const dayHeader = day !== lastDay ? html`<div class="day">${day}</div>` : nothing;
           lastDay = day;
+          if (m.system) return html`${dayHeader}<div class="system meta" data-id=${m.id}>${systemLine(t, m, this.nameOf!)}</div>`;
           const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
           // Gone the moment its time is up, even before the engine has stripped it.
           const gone = m.expired || (m.expiresAt !== undefined && left === 0);
           return html`${dayHeader}
-            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id}>${gone
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id}>${m.incoming && this.nameOf ? html`<span class="meta">${this.nameOf(m.from)}</span>` : nothing}${gone
               ? html`<span class="text">${t.expired}</span>`
               : m.kind === 'file'
                 ? html`<friends-chat-file .message=${m} .source=${this.fileSource}></friends-chat-file>`

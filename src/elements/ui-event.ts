@@ -28,6 +28,9 @@ export interface UiEventDetails {
   'fc-settings': SettingsChange;
   'fc-export': { passphrase: string };
   'fc-import': { backup: string; passphrase: string };
+  'fc-create-group': { name: string; members: string[] };
+  /** An action on the open group: `target` is a member's ID, `name` a new name. */
+  'fc-group': { op: 'add' | 'remove' | 'admin' | 'unadmin' | 'rename' | 'leave'; target?: string; name?: string };
 }
 
 export type UiEventType = keyof UiEventDetails;

@@ -68,6 +68,34 @@ export interface Translation {
     exported: string;
     restored: string;
   };
+  /** Groups (docs/groups.md); `line` words the system lines of a group's thread. */
+  group: {
+    title: string;
+    none: string;
+    members: (n: number) => string;
+    create: string;
+    name: string;
+    pick: string;
+    admin: string;
+    you: string;
+    makeAdmin: string;
+    dropAdmin: string;
+    remove: string;
+    add: string;
+    rename: string;
+    leave: string;
+    gone: string;
+    reach: (n: number, of: number) => string;
+    line: {
+      create: (by: string, name: string) => string;
+      add: (by: string, who: string) => string;
+      remove: (by: string, who: string) => string;
+      admin: (by: string, who: string) => string;
+      unadmin: (by: string, who: string) => string;
+      rename: (by: string, name: string) => string;
+      leave: (who: string) => string;
+    };
+  };
   file: {
     waiting: string;
     /** A large file that is fetched only when the user asks. */

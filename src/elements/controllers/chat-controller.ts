@@ -9,6 +9,7 @@ import { FriendsChatErrorEvent } from '../../events/error-event.js';
 import { FriendsChatFileProgressEvent } from '../../events/file-progress-event.js';
 import { FriendsChatFriendEvent } from '../../events/friend-event.js';
 import { FriendsChatFriendRequestEvent } from '../../events/friend-request-event.js';
+import { FriendsChatGroupEvent } from '../../events/group-event.js';
 import { FriendsChatMessageEvent } from '../../events/message-event.js';
 import { FriendsChatMessageStatusEvent } from '../../events/message-status-event.js';
 import { FriendsChatPresenceEvent } from '../../events/presence-event.js';
@@ -184,6 +185,10 @@ export class ChatController implements ReactiveController {
       },
       onExpired: (friendId, ids) => this.thread.expire(friendId, ids),
       onChange: () => this.roster.schedule(),
+      onGroup: (type, group) => {
+        this.#dispatch(new FriendsChatGroupEvent(type, group));
+        this.#host.requestUpdate();
+      },
     };
   }
 
