@@ -378,7 +378,7 @@ export class FriendsChatElement extends LitElement {
       group,
       nameOf: (id) => {
         const friend = chat.roster.entries.find((f) => f.id === id);
-        return id === chat.profileId ? t.group.you : friend ? displayName(friend, t, names) : `${t.unknownName} ${id.slice(0, 6)}`;
+        return id === chat.profileId ? null : friend ? displayName(friend, t, names) : `${t.unknownName} ${id.slice(0, 6)}`;
       },
     });
   }

@@ -32,7 +32,7 @@ export class FriendsChatGroupPanel extends LitElement {
         <ul aria-label=${t.group.pick}>
           ${g.members.map(
             (m) => html`<li>
-              <span class="name">${this.nameOf(m.id)}${m.admin ? html` <span class="meta">· ${t.group.admin}</span>` : nothing}</span>
+              <span class="name">${this.nameOf(m.id) ?? t.group.you}${m.admin ? html` <span class="meta">· ${t.group.admin}</span>` : nothing}</span>
               ${g.admin && m.id !== this.me
                 ? html`<button class="secondary" @click=${() => this.#act({ op: m.admin ? 'unadmin' : 'admin', target: m.id })}>${m.admin ? t.group.dropAdmin : t.group.makeAdmin}</button>
                     <button class="secondary" @click=${() => this.#act({ op: 'remove', target: m.id })}>${t.group.remove}</button>`

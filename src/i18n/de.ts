@@ -1,6 +1,8 @@
 import type { Translation } from './translation.js';
 
 const plural = new Intl.PluralRules('de');
+/** "Alice hat" / "Du hast": the user (null) takes the second person. */
+const has = (who: string | null): string => (who === null ? 'Du hast' : `${who} hat`);
 
 export const de: Translation = {
   title: 'Freunde-Chat',
@@ -84,13 +86,13 @@ export const de: Translation = {
     gone: 'Du bist nicht mehr in dieser Gruppe.',
     reach: (n, of) => `zugestellt an ${n} von ${of}`,
     line: {
-      create: (by, name) => `${by} hat „${name}“ erstellt`,
-      add: (by, who) => `${by} hat ${who} hinzugefügt`,
-      remove: (by, who) => `${by} hat ${who} entfernt`,
-      admin: (by, who) => `${by} hat ${who} zum Admin gemacht`,
-      unadmin: (by, who) => `${by} hat ${who} die Admin-Rechte entzogen`,
-      rename: (by, name) => `${by} hat die Gruppe in „${name}“ umbenannt`,
-      leave: (who) => `${who} hat die Gruppe verlassen`,
+      create: (by, name) => `${has(by)} „${name}“ erstellt`,
+      add: (by, who) => `${has(by)} ${who ?? 'dich'} hinzugefügt`,
+      remove: (by, who) => `${has(by)} ${who ?? 'dich'} entfernt`,
+      admin: (by, who) => `${has(by)} ${who ?? 'dich'} zum Admin gemacht`,
+      unadmin: (by, who) => `${has(by)} ${who ?? 'dir'} die Admin-Rechte entzogen`,
+      rename: (by, name) => `${has(by)} die Gruppe in „${name}“ umbenannt`,
+      leave: (who) => `${has(who)} die Gruppe verlassen`,
     },
   },
   file: {

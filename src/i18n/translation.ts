@@ -86,14 +86,15 @@ export interface Translation {
     leave: string;
     gone: string;
     reach: (n: number, of: number) => string;
+    /** System lines; `null` for `by` or `who` means the user. */
     line: {
-      create: (by: string, name: string) => string;
-      add: (by: string, who: string) => string;
-      remove: (by: string, who: string) => string;
-      admin: (by: string, who: string) => string;
-      unadmin: (by: string, who: string) => string;
-      rename: (by: string, name: string) => string;
-      leave: (who: string) => string;
+      create: (by: string | null, name: string) => string;
+      add: (by: string | null, who: string | null) => string;
+      remove: (by: string | null, who: string | null) => string;
+      admin: (by: string | null, who: string | null) => string;
+      unadmin: (by: string | null, who: string | null) => string;
+      rename: (by: string | null, name: string) => string;
+      leave: (who: string | null) => string;
     };
   };
   file: {

@@ -67,7 +67,7 @@ describe('group chats between real widgets through a local PeerJS server', funct
     await bob.el.sendMessage(id, 'Bob after');
     await waitUntil(async () => (await texts(bob, id)).includes('after Carol left'), 'Bob has it', 30000);
     await new Promise((r) => setTimeout(r, 1500));
-    await waitUntil(() => shown(carol.el).at(-1) === 'Alice removed You', 'Carol’s thread shows her removal');
+    await waitUntil(() => shown(carol.el).at(-1) === 'Alice removed you', 'Carol’s thread shows her removal');
     expect(shown(carol.el).join('\n')).to.not.include('after');
     const panel = carol.el.shadowRoot!.querySelector('friends-chat-group-panel')!.shadowRoot!;
     expect(panel.textContent).to.include('You are no longer in this group.');
