@@ -140,3 +140,44 @@ describe('groups over the loopback network', () => {
     expect(await codeOf(() => alice.engine.sendMessage('cd'.repeat(32), 'hi'))).to.equal('unknown-friend');
   });
 });
+
+describe('five group members with seeded offline periods', () => {
+  it('ends with the same history in the same order on all five', async function () {
+    this.timeout(120000);
+    const network = new LoopbackNetwork({ seed: 7 });
+    const stores = Array.from({ length: 5 }, () => new MemoryStore());
+    const open = (i: number) => startPeer(network, stores[i]!);
+    const peers: (TestPeer | null)[] = [];
+    for (let i = 0; i < 5; i++) peers.push(await open(i));
+    const ids = peers.map((p) => p!.id);
+    for (let i = 0; i < 5; i++) for (let j = i + 1; j < 5; j++) await befriend(peers[i]!, peers[j]!);
+    const group = await peers[0]!.engine.groups.create('Five', ids.slice(1));
+    await waitUntil(() => peers.every((p) => p!.engine.groups.has(group.id)), 'all joined');
+    // A small seeded generator: the same offline periods on every run.
+    let state = 12345;
+    const next = (n: number): number => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
+    const sent: string[] = [];
+    for (let round = 0; round < 16; round++) {
+      const who = next(5);
+      if (peers[who] && peers.filter(Boolean).length > 2) {
+        peers[who]!.engine.stop();
+        peers[who] = null;
+      } else if (!peers[who]) {
+        peers[who] = await open(who);
+      }
+      const online = peers.map((p, i) => (p ? i : -1)).filter((i) => i >= 0);
+      const author = online[next(online.length)]!;
+      const text = `round ${round} by ${author}`;
+      await peers[author]!.engine.sendMessage(group.id, text);
+      sent.push(text);
+      await new Promise((r) => setTimeout(r, next(80)));
+    }
+    for (let i = 0; i < 5; i++) peers[i] ??= await open(i);
+    const lines = async (p: TestPeer) => (await p.engine.history(group.id, { limit: 1000 })).map((m) => m.text || `[${m.system?.op}]`);
+    await waitUntil(async () => (await Promise.all(peers.map((p) => lines(p!)))).every((l) => l.length === sent.length + 1), 'all hold every message', 60000);
+    const first = await lines(peers[0]!);
+    expect([...first].sort()).to.deep.equal(['[create]', ...sent].sort());
+    for (const p of peers) expect(await lines(p!)).to.deep.equal(first);
+    for (const p of peers) p!.engine.stop();
+  });
+});
