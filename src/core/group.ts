@@ -183,6 +183,15 @@ export class Group {
       return false;
     }
     if (entry.seq <= have && this.#log.knows(entry.id)) return false;
+    // An entry whose causal past is not here yet (the `add` of its author, say) waits for it:
+    // it is checked only against a membership that includes everything it saw.
+    for (const dep of entry.deps) {
+      if (!this.#log.knows(dep) && !(await this.#log.holds(dep))) {
+        out.gap = true;
+        this.early.hold(entry);
+        return false;
+      }
+    }
     const reason = entry.seq > have ? this.check(entry) : undefined;
     if (reason) {
       out.refused.push({ entry, reason });

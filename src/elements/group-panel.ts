@@ -33,6 +33,9 @@ export class FriendsChatGroupPanel extends LitElement {
           ${g.members.map(
             (m) => html`<li>
               <span class="name">${this.nameOf(m.id) ?? t.group.you}${m.admin ? html` <span class="meta">· ${t.group.admin}</span>` : nothing}</span>
+              ${m.id !== this.me && !this.friends.some((f) => f.id === m.id && f.state !== 'declined')
+                ? html`<button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-add', { text: m.id, note: '' }))}>${t.addFriend}</button>`
+                : nothing}
               ${g.admin && m.id !== this.me
                 ? html`<button class="secondary" @click=${() => this.#act({ op: m.admin ? 'unadmin' : 'admin', target: m.id })}>${m.admin ? t.group.dropAdmin : t.group.makeAdmin}</button>
                     <button class="secondary" @click=${() => this.#act({ op: 'remove', target: m.id })}>${t.group.remove}</button>`

@@ -270,6 +270,11 @@ export class ConversationLog {
     return 'fork';
   }
 
+  /** Whether the log holds the entry `id` (a dep checked before anything else about an entry). */
+  holds(id: string): Promise<boolean> {
+    return this.#serial(async () => (await this.#clockOf(id)) !== undefined);
+  }
+
   async #clockOf(id: string): Promise<number | undefined> {
     const recent = this.#recent.get(id);
     if (recent !== undefined) return recent;
