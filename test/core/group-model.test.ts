@@ -178,6 +178,20 @@ describe('group model', () => {
     expect((await bob.group.accept([old])).refused[0]?.reason).to.equal('the message does not use its author\u2019s current sender key');
   });
 
+  it('holds a new member\u2019s message that arrives before the entry adding them, and stores it once that is here', async () => {
+    const erin = await copyOf(Identity.generate(), groupId);
+    const add = await alice.group.change({ op: 'add', id: erin.identity.profileId, dh: toHex(erin.identity.dh.publicKey) });
+    await sync(alice, erin);
+    const made = await erin.group.send({ t: 'text', b: 'hi, I am new' });
+    const early = await bob.group.accept(made);
+    expect(early.refused).to.deep.equal([]);
+    expect(early.stored).to.have.length(0);
+    expect(early.gap).to.equal(true);
+    const later = await bob.group.accept([add]);
+    expect(later.stored.map((e) => e.id)).to.deep.equal([add.id, ...made.map((e) => e.id)]);
+    expect(bob.group.decrypt(made.at(-1)!)?.b).to.equal('hi, I am new');
+  });
+
   it('refuses the 51st member', () => {
     const state = emptyMembership();
     const creator = 'aa'.repeat(32);
