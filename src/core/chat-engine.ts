@@ -359,12 +359,13 @@ export class ChatEngine {
 
   /** Unread messages from a friend. */
   unread(friendId: string): Promise<number> {
-    if (this.groups.has(friendId)) return Promise.resolve(0);
+    if (this.groups.has(friendId)) return Promise.resolve(this.groups.info(friendId).unread);
     return this.#conversations.direct(friendId).unread();
   }
 
   /** The user has seen the conversation: everything so far is read. */
   async markRead(friendId: string): Promise<void> {
+    if (this.groups.has(friendId)) return this.groups.markRead(friendId);
     if (!this.contacts.isFriend(friendId)) return;
     const conversation = this.#conversations.direct(friendId);
     const read = await conversation.markRead();

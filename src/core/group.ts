@@ -55,6 +55,8 @@ export class Group {
   readonly early = new EarlyEntries();
   /** Per member: the highest own seq they confirmed holding (their heads). */
   acks: Record<string, number> = {};
+  /** The Lamport clock up to which the user has seen the group (unread counts start above it). */
+  readClock = 0;
   readonly #c: GroupContext;
   readonly #log: ConversationLog;
   /** Membership entries in `membershipOrder`. */
@@ -77,8 +79,9 @@ export class Group {
   /** Opens a group's log and reads its membership and key entries (one scan). */
   static async open(context: GroupContext, id: string): Promise<Group> {
     const group = new Group(id, context, await ConversationLog.open(context.store, id));
-    const acks = await context.store.get<{ acks: Record<string, number> }>(Keyspace.receipts(id));
-    if (acks?.acks) group.acks = acks.acks;
+    const saved = await context.store.get<{ acks: Record<string, number>; read?: number }>(Keyspace.receipts(id));
+    if (saved?.acks) group.acks = saved.acks;
+    group.readClock = saved?.read ?? 0;
     for (const entry of await group.entries()) group.#index(entry);
     group.#refold();
     return group;
@@ -254,7 +257,7 @@ export class Group {
   }
 
   saveAcks(): Promise<void> {
-    return this.#c.store.set(Keyspace.receipts(this.id), { acks: this.acks });
+    return this.#c.store.set(Keyspace.receipts(this.id), { acks: this.acks, read: this.readClock });
   }
 
   #chain(author: string, e: number): SenderChain | undefined {

@@ -47,6 +47,8 @@ export class Groups {
   readonly #sync: GroupSync;
   /** Last status reported per own message, so a member's receipt reports only changes. */
   readonly #status = new Map<string, MessageStatus>();
+  /** Messages of others not seen yet, per group. */
+  readonly #unread = new Map<string, number>();
 
   private constructor(options: GroupsOptions) {
     this.#o = options;
@@ -66,7 +68,12 @@ export class Groups {
   static async load(options: GroupsOptions): Promise<Groups> {
     const groups = new Groups(options);
     const ids = (await options.store.get<string[]>(Keyspace.groups)) ?? [];
-    for (const id of ids) groups.#byId.set(id, await Group.open(groups.#context(), id));
+    for (const id of ids) {
+      const group = await Group.open(groups.#context(), id);
+      groups.#byId.set(id, group);
+      const recent = await group.log.history({ limit: 200 });
+      groups.#unread.set(id, recent.filter((e) => groups.#unseen(group, e)).length);
+    }
     return groups;
   }
 
@@ -158,6 +165,16 @@ export class Groups {
     return message;
   }
 
+  /** The user has seen the group: nothing of it is unread. */
+  async markRead(groupId: string): Promise<void> {
+    const group = this.#require(groupId);
+    if (!this.#unread.get(groupId) && group.readClock >= group.log.maxClock) return;
+    group.readClock = group.log.maxClock;
+    this.#unread.set(groupId, 0);
+    await group.saveAcks();
+    this.#o.onChange();
+  }
+
   async history(groupId: string, options: { before?: string; limit?: number } = {}): Promise<ChatMessage[]> {
     const group = this.#require(groupId);
     const limit = Math.max(1, Math.min(options.limit ?? 50, 1000));
@@ -196,6 +213,7 @@ export class Groups {
       changed ||= entry.kind === 'member';
       const message = toGroupMessage(group, entry);
       if (message) this.#o.onMessage(message);
+      if (this.#unseen(group, entry)) this.#unread.set(group.id, (this.#unread.get(group.id) ?? 0) + 1);
     }
     if (joined) {
       await this.#remember(group);
@@ -233,9 +251,21 @@ export class Groups {
     await this.#o.store.set(Keyspace.groups, [...this.#byId.keys()]);
   }
 
+  /** A message of someone else, readable here, newer than what the user has seen. */
+  #unseen(group: Group, entry: Entry): boolean {
+    return entry.kind === 'sealed' && entry.author !== this.#me && entry.clock > group.readClock && !!toGroupMessage(group, entry);
+  }
+
   #info(group: Group): GroupInfo {
     const members = [...group.membership.members.values()].map((m) => ({ id: m.id, admin: m.admin }));
-    return { id: group.id, name: group.membership.name, members, admin: !!group.membership.members.get(this.#me)?.admin, active: group.isMember(this.#me) };
+    return {
+      id: group.id,
+      name: group.membership.name,
+      members,
+      admin: !!group.membership.members.get(this.#me)?.admin,
+      active: group.isMember(this.#me),
+      unread: this.#unread.get(group.id) ?? 0,
+    };
   }
 
   /** A friend's pinned X25519 key: only friends can be added, and their key is what the group seals to. */

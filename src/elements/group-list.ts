@@ -40,6 +40,7 @@ export class FriendsChatGroupList extends LitElement {
               (g) => html`<li>
                 <button class="friend" aria-current=${this.selected === g.id ? 'true' : 'false'} @click=${() => this.dispatchEvent(new UiEvent('fc-open', { id: g.id }))}>
                   <span class="name">${safeText(g.name, 100)} <span class="meta">· ${g.active ? t.group.members(g.members.length) : t.group.gone}</span></span>
+                  ${g.unread && this.selected !== g.id ? html`<span class="visually-hidden">, ${t.unread(g.unread)}</span><span class="badge" aria-hidden="true">${g.unread}</span>` : nothing}
                 </button>
               </li>`,
             )}

@@ -86,6 +86,8 @@ export interface GroupInfo {
   admin: boolean;
   /** False once this profile left or was removed: history stays, nothing new arrives. */
   active: boolean;
+  /** Messages of others not seen yet (0 while the group is open and the page visible). */
+  unread: number;
 }
 
 export type GroupEventType = 'created' | 'joined' | 'changed' | 'left' | 'removed';

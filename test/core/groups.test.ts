@@ -118,6 +118,22 @@ describe('groups over the loopback network', () => {
     expect(await lines(carol, group.id)).to.deep.equal(await lines(alice, group.id));
   });
 
+  it('counts unread messages of others per group, and keeps the read mark over a reload', async () => {
+    const { network, alice, bob } = await trio(6);
+    const group = await bob.engine.groups.create('Unread', [alice.id]);
+    await waitUntil(() => alice.engine.groups.has(group.id), 'joined');
+    await alice.engine.sendMessage(group.id, 'mine does not count');
+    await bob.engine.sendMessage(group.id, 'one');
+    await bob.engine.sendMessage(group.id, 'two');
+    await waitUntil(() => alice.engine.groups.info(group.id).unread === 2, 'two unread');
+    await alice.engine.markRead(group.id);
+    expect(alice.engine.groups.info(group.id).unread).to.equal(0);
+    const again = await restart(network, alice);
+    expect(again.engine.groups.info(group.id).unread).to.equal(0);
+    await bob.engine.sendMessage(group.id, 'three');
+    await waitUntil(async () => (await again.engine.unread(group.id)) === 1, 'one unread after the reload');
+  });
+
   it('checks what the page asks: only friends, at most 50 members, only admins change membership', async () => {
     const { alice, bob, carol } = await trio(5);
     const codeOf = async (run: () => Promise<unknown>) => run().then(() => 'none', (e: { code: string }) => e.code);
