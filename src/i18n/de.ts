@@ -66,6 +66,15 @@ export const de: Translation = {
     exported: 'Sicherung erstellt. Kopiere den Text und bewahre ihn sicher auf.',
     restored: 'Sicherung wiederhergestellt.',
   },
+  lock: {
+    title: 'Dieser Chat ist gesperrt',
+    setup: 'Wähle eine Passphrase, die diesen Chat auf diesem Gerät sperrt. Ohne sie ist hier nichts lesbar.',
+    passphrase: 'Passphrase',
+    repeat: 'Passphrase wiederholen',
+    unlock: 'Entsperren',
+    enable: 'Mit dieser Passphrase sperren',
+    mismatch: 'Die beiden Passphrasen sind verschieden.',
+  },
   file: {
     waiting: 'wartet auf deinen Freund',
     awaiting: 'große Datei: wird geladen, wenn du es willst',

@@ -68,6 +68,16 @@ export interface Translation {
     exported: string;
     restored: string;
   };
+  /** The form shown while the chat is locked (docs/storage-lock.md). */
+  lock: {
+    title: string;
+    setup: string;
+    passphrase: string;
+    repeat: string;
+    unlock: string;
+    enable: string;
+    mismatch: string;
+  };
   file: {
     waiting: string;
     /** A large file that is fetched only when the user asks. */
