@@ -65,7 +65,7 @@ export class StorageLock {
   /** Seals the store in place under a new random data key (the engine must be stopped). */
   async enable(passphrase: string, limit?: number): Promise<void> {
     checkPassphrase(passphrase);
-    if ((await this.state()) !== 'none') throw new FriendsChatError('bad-input', 'the chat is locked already');
+    if ((await this.state()) !== 'none') throw new FriendsChatError('bad-input', 'locked already');
     const dataKey = randomBytes(32);
     const record = await wrapDataKey(dataKey, passphrase, 'sealing');
     await this.#raw.set(LOCK_KEY, record);
@@ -85,7 +85,7 @@ export class StorageLock {
 
   async change(old: string, passphrase: string): Promise<void> {
     checkPassphrase(passphrase);
-    if ((await this.state()) === 'none') throw new FriendsChatError('bad-input', 'the chat has no lock');
+    if ((await this.state()) === 'none') throw new FriendsChatError('bad-input', 'no lock');
     const dataKey = await this.#tryPassphrase(old);
     const record = await wrapDataKey(dataKey, passphrase, this.#record!.stage);
     dataKey.fill(0);
@@ -98,7 +98,7 @@ export class StorageLock {
     const tries = (await this.#raw.get<{ n: number; at: number }>(TRIES_KEY)) ?? { n: 0, at: 0 };
     const wait = tries.n < FREE_TRIES ? 0 : Math.min(FIRST_WAIT * 2 ** (tries.n - FREE_TRIES), MAX_WAIT);
     const left = tries.at + wait - Date.now();
-    if (left > 0) throw new FriendsChatError('try-later', `too many wrong passphrases; try again in ${Math.ceil(left / 1000)} s`);
+    if (left > 0) throw new FriendsChatError('try-later', `try again in ${Math.ceil(left / 1000)} s`);
     try {
       const key = await unwrapDataKey(this.#record!, passphrase);
       if (tries.n) await this.#raw.del(TRIES_KEY);

@@ -109,7 +109,7 @@ export type LockKind = 'none' | 'passphrase';
 /** `lock`: `passphrase` makes the user choose one before the chat opens (docs/storage-lock.md). */
 export function checkLock(value: string): Checked<LockKind> {
   if (value === 'none' || value === 'passphrase') return { value };
-  return { value: 'passphrase', problem: badAttribute(`lock "${String(value).slice(0, 80)}" is not none or passphrase; using passphrase`) };
+  return { value: 'passphrase', problem: badAttribute('lock must be none or passphrase; using passphrase') };
 }
 
 /** The attributes that decide which store, identity and broker the widget runs on. */

@@ -55,7 +55,7 @@ export function checkLockRecord(value: unknown): LockRecord {
     !r || r.v !== 1 || !Number.isInteger(r.iterations) || r.iterations! < 100_000 || r.iterations! > 10_000_000 ||
     !bytes(r.salt, 16) || !bytes(r.nonce, 12) || !bytes(r.wrapped, 48) || !['sealing', 'sealed', 'opening'].includes(r.stage!)
   ) {
-    throw new FriendsChatError('storage-unreadable', 'the lock record of this profile is damaged');
+    throw new FriendsChatError('storage-unreadable', 'the lock record is damaged');
   }
   return r as LockRecord;
 }

@@ -40,8 +40,7 @@ export class SealedStore implements Store {
 
   /** Two keys from the 32-byte data key: one seals values, one hashes key names. */
   static async open(raw: Store, dataKey: Uint8Array, onTampered: (error: FriendsChatError) => void): Promise<SealedStore> {
-    if (!(dataKey instanceof Uint8Array) || dataKey.length !== 32) throw new FriendsChatError('internal', 'the data key must be 32 bytes');
-    const seal = hmacSha256(dataKey, utf8('friends-chat/at-rest/1/seal'));
+        const seal = hmacSha256(dataKey, utf8('friends-chat/at-rest/1/seal'));
     const names = hmacSha256(dataKey, utf8('friends-chat/at-rest/1/names'));
     const store = new SealedStore(raw, await aesKey(seal), await hmacKey(names), onTampered);
     seal.fill(0);
@@ -78,7 +77,7 @@ export class SealedStore implements Store {
     } catch {
       if (this.#reported.has(disk)) return null;
       this.#reported.add(disk);
-      this.#onTampered(new FriendsChatError('storage-tampered', 'a stored record was altered or damaged and was not read'));
+      this.#onTampered(new FriendsChatError('storage-tampered', 'a stored record was altered; it was not read'));
       return null;
     }
   }

@@ -11,7 +11,7 @@ export interface LockHost extends ReactiveControllerHost, HTMLElement {
   readonly autoLock: number;
 }
 
-const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
+const ACTIVITY = ['pointerdown', 'keydown'] as const;
 
 /**
  * The element's side of the storage lock (docs/storage-lock.md): the unlock form's state,
@@ -64,7 +64,7 @@ export class LockController implements ReactiveController {
 
   lock(): Promise<void> {
     return this.#step(async (lock) => {
-      if ((await lock.state()) === 'none') throw new FriendsChatError('bad-input', 'there is no lock; call enableLock first');
+      if ((await lock.state()) === 'none') throw new FriendsChatError('bad-input', 'no lock');
       this.#chat.core.stop();
       lock.lock();
       this.#chat.core.markLocked();
@@ -119,7 +119,7 @@ export class LockController implements ReactiveController {
   #step(run: (lock: StorageLock) => Promise<void>): Promise<void> {
     const done = this.#queue.then(async () => {
       const lock = this.#chat.core.stores.lock(this.#chat.connection().config);
-      if (!lock) throw new FriendsChatError('bad-input', 'storage="memory" writes nothing and has no lock');
+      if (!lock) throw new FriendsChatError('bad-input', 'no lock with storage="memory"');
       this.#set(() => ((this.busy = true), (this.message = '')));
       try {
         await run(lock);
