@@ -83,6 +83,11 @@ export class StorageLock {
     await this.#finishOpening();
   }
 
+  /** Checks a passphrase (under the back-off) without changing anything. */
+  async verify(passphrase: string): Promise<void> {
+    if ((await this.state()) !== 'none') (await this.#tryPassphrase(passphrase)).fill(0);
+  }
+
   async change(old: string, passphrase: string): Promise<void> {
     checkPassphrase(passphrase);
     if ((await this.state()) === 'none') throw new FriendsChatError('bad-input', 'no lock');

@@ -36,6 +36,7 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @csspart invite - The invite panel.
  * @csspart settings-button - The button that opens and closes the settings.
  * @csspart settings - The settings panel.
+ * @csspart unlock - The unlock form, the only thing shown while the chat is locked.
  *
  * @cssprop --friends-chat-background - Background colour.
  * @cssprop --friends-chat-foreground - Text colour.
@@ -112,7 +113,7 @@ export class FriendsChatElement extends LitElement {
   declare mailbox: string;
   /** `none` (default) or `passphrase`: the page wants the store sealed; the user chooses one first (docs/storage-lock.md). A locked store asks for its passphrase either way. */
   declare lock: string;
-  /** Minutes without activity in the widget before a locked-capable chat locks itself; 0: never. */
+  /** Minutes without a key press or pointer in the widget before a chat with a lock locks itself; 0: never. */
   declare autoLock: number;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */

@@ -200,6 +200,8 @@ describe('<friends-chat> storage lock', function () {
     await alice.el.enableLock(PASS);
     await alice.el.ready;
     await alice.el.changePassphrase(PASS, 'another passphrase');
+    expect((await alice.el.disableLock(PASS).catch((e) => e)).code, 'the old passphrase is gone').to.equal('bad-passphrase');
+    expect((await alice.el.history(bob.el.profileId)).map((m) => m.text), 'still running').to.deep.equal(['kept through it all']);
     expect((await alice.el.changePassphrase('not it at all', 'x y z w v u').catch((e) => e)).code).to.equal('bad-passphrase');
     await alice.el.lockNow();
     expect((await alice.el.unlock(PASS).catch((e) => e)).code).to.equal('bad-passphrase');

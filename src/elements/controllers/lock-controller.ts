@@ -55,7 +55,9 @@ export class LockController implements ReactiveController {
 
   unlock(passphrase: string): Promise<void> {
     return this.#step(async (lock) => {
-      if ((await lock.state()) === 'none') return this.enable(lock, passphrase);
+      const state = await lock.state();
+      if (state === 'none' && this.setup) return this.enable(lock, passphrase);
+      if (state !== 'locked') return;
       await lock.unlock(passphrase);
       this.#restart();
       this.#dispatch(new FriendsChatUnlockedEvent());
@@ -77,6 +79,7 @@ export class LockController implements ReactiveController {
 
   disableLock(passphrase: string): Promise<void> {
     return this.#step(async (lock) => {
+      if (!this.locked) await lock.verify(passphrase); // a wrong one leaves the chat running
       this.#chat.core.stop();
       try {
         await lock.disable(passphrase);
