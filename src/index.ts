@@ -19,3 +19,5 @@ export { FriendsChatMessageEvent } from './events/message-event.js';
 export { FriendsChatMessageStatusEvent } from './events/message-status-event.js';
 export { FriendsChatFileProgressEvent } from './events/file-progress-event.js';
 export { FriendsChatSecurityWarningEvent, type SecurityWarningReason } from './events/security-warning-event.js';
+export { FriendsChatLockedEvent } from './events/locked-event.js';
+export { FriendsChatUnlockedEvent } from './events/unlocked-event.js';
