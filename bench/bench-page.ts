@@ -10,6 +10,7 @@ import { LoopbackNetwork } from '../src/transport/loopback/loopback-network.js';
 import { LoopbackSignaling } from '../src/transport/loopback/loopback-signaling.js';
 import { noise } from '../test/helpers/noise.js';
 import { seedConversation } from '../test/helpers/seed-history.js';
+import './lock-bench.js';
 
 interface Broker {
   host: string;

@@ -67,6 +67,15 @@ async function twoTabsRaw(b, mib) {
   return end - start;
 }
 
+/** Storage lock on vs off (docs/storage-lock.md): rows `lock history-100k` and `lock file-64mib`; bench/lock-bench.ts. */
+async function lockRows(page, b) {
+  const runs = quick ? 1 : 3;
+  const hist = await page.evaluate((bb, n) => window.benchLock.lockHistory(bb, n), b, runs);
+  row('lock history-100k first paint (median)', 'ms', median(hist.on), median(hist.off), { n: hist.on.length, baselineName: 'the same with the lock off' });
+  const file = await page.evaluate((bb, n) => window.benchLock.lockFile(bb, 64, n), b, runs);
+  row('lock file-64mib (median)', 'ms', median(file.on), median(file.off), { n: file.on.length, baselineName: 'the same with the lock off' });
+}
+
 async function tabPages() {
   const pages = [await browser.newPage(), await browser.newPage()];
   for (const p of pages) {
@@ -132,6 +141,8 @@ try {
     }
     row('file-64mib two tabs (median)', 'MiB/s', rate(median(tabs.widget)), rate(median(tabs.baseline)), { n: tabs.widget.length, baselineName: 'raw PeerJS data channel between the same two tabs' });
   }
+
+  if (wanted('lock')) await lockRows(page, b);
 
   const bundle = readFileSync('dist/friends-chat.js');
   const gz = gzipSync(bundle, { level: 9 }).length;

@@ -23,3 +23,5 @@ export { FriendsChatMessageStatusEvent } from './events/message-status-event.js'
 export { FriendsChatFileProgressEvent } from './events/file-progress-event.js';
 export { FriendsChatSecurityWarningEvent, type SecurityWarningReason } from './events/security-warning-event.js';
 export { FriendsChatGroupEvent } from './events/group-event.js';
+export { FriendsChatLockedEvent } from './events/locked-event.js';
+export { FriendsChatUnlockedEvent } from './events/unlocked-event.js';

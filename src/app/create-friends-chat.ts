@@ -4,7 +4,7 @@ import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
 import { Identity } from '../identity/identity.js';
 import { Inbox, MAX_ENVELOPE, mailboxClientId, mailboxTopic } from '../mailbox/index.js';
 import { MailboxClient } from '../transport/mqtt/mailbox-client.js';
-import { toFriendsChatError } from '../errors.js';
+import { FriendsChatError, toFriendsChatError } from '../errors.js';
 import { OfflineSignaling } from '../transport/offline-signaling.js';
 import type { Signaling } from '../transport/signaling.js';
 import type { ProfileStores } from './profile-stores.js';
@@ -30,7 +30,7 @@ export interface CreateOptions {
 
 /**
  * The composition root: from a checked config, takes the profile's tab lock, opens its
- * store, builds the signaling backend (or, if the `signaling` attribute was wrong, one
+ * store (`locked` rejects while its storage lock is closed), builds the signaling backend (or, if the `signaling` attribute was wrong, one
  * that stays offline: fail closed) and opens the engine on them. Resolves null if aborted
  * first. Errors of the engine reach `hooks.onError`; a failure to open rejects.
  */
@@ -45,7 +45,14 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
     await held.acquired;
     if (!live()) return null;
   }
-  const store = options.stores.get(config);
+  let store: Awaited<ReturnType<ProfileStores['get']>>;
+  try {
+    store = await options.stores.get(config);
+    if (config.lock === 'passphrase' && (await options.stores.lock(config)?.state()) === 'none') throw new FriendsChatError('locked', 'choose a passphrase first');
+  } catch (error) {
+    lock?.release(); // locked (or unreadable): another tab may take the profile meanwhile
+    throw error;
+  }
   // Backends that seal their signaling (MQTT) need our X25519 key pair, and later the engine's
   // pinned keys of friends; the engine runs on the same identity.
   const identity = await Identity.load(store);

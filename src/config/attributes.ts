@@ -104,6 +104,14 @@ export function checkMailbox(value: string, signaling: string): Checked<string[]
   }
 }
 
+export type LockKind = 'none' | 'passphrase';
+
+/** `lock`: `passphrase` makes the user choose one before the chat opens (docs/storage-lock.md). */
+export function checkLock(value: string): Checked<LockKind> {
+  if (value === 'none' || value === 'passphrase') return { value };
+  return { value: 'passphrase', problem: badAttribute('lock must be none or passphrase; using passphrase') };
+}
+
 /** The attributes that decide which store, identity and broker the widget runs on. */
 export interface ConnectionAttributes {
   profile: string;
@@ -112,6 +120,7 @@ export interface ConnectionAttributes {
   iceServers: string;
   relayOnly: boolean;
   mailbox: string;
+  lock: string;
 }
 
 /** A checked connection: every field safe to use; `signaling: null` means stay offline. */
@@ -123,6 +132,7 @@ export interface FriendsChatConfig {
   relayOnly: boolean;
   /** WebSocket URLs of the MQTT mailbox, or null for none. */
   mailbox: string[] | null;
+  lock: LockKind;
 }
 
 /** Checks the connection attributes together; each wrong one is a problem to report. */
@@ -133,7 +143,8 @@ export function checkConnection(attributes: ConnectionAttributes, registry: Sign
   const signaling = checkSignaling(attributes.signaling, registry);
   const iceServers = checkIceServers(attributes.iceServers);
   const mailbox = checkMailbox(attributes.mailbox, attributes.signaling);
-  const problems = [storage, profile, signaling, iceServers, mailbox].flatMap((c) => (c.problem ? [c.problem] : []));
+  const lock = checkLock(attributes.lock);
+  const problems = [storage, profile, signaling, iceServers, mailbox, lock].flatMap((c) => (c.problem ? [c.problem] : []));
   return {
     config: {
       profile: profile.value,
@@ -142,6 +153,7 @@ export function checkConnection(attributes: ConnectionAttributes, registry: Sign
       iceServers: iceServers.value,
       relayOnly: attributes.relayOnly,
       mailbox: mailbox.value,
+      lock: lock.value,
     },
     problems,
   };

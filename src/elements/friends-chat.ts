@@ -7,9 +7,10 @@ import { translation, type Lang } from '../i18n/index.js';
 import type { ChatMessage, FriendInfo, GroupInfo } from '../model/index.js';
 import type { SignalingState } from '../transport/signaling.js';
 import { ChatController } from './controllers/chat-controller.js';
+import { LockController } from './controllers/lock-controller.js';
 import { SystemTheme } from './controllers/system-theme.js';
 import { styles } from './friends-chat.styles.js';
-import { renderChat } from './friends-chat.view.js';
+import { renderChat, renderLocked } from './friends-chat.view.js';
 import { displayName, nameContext } from './display-name.js';
 import type { RosterEntry } from './models/roster-model.js';
 import type { FriendsChatThread } from './thread.js';
@@ -18,7 +19,7 @@ import { settingsPatch } from './settings.js';
 import type { UiEvent, UiEventDetails, UiEventType } from './ui-event.js';
 
 /** Attributes whose change means a new engine (new store, identity or broker). */
-const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 'storage', 'mailbox'] as const;
+const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 'storage', 'mailbox', 'lock'] as const;
 
 /**
  * A private, peer-to-peer, end-to-end encrypted messenger.
@@ -36,6 +37,7 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @csspart invite - The invite panel.
  * @csspart settings-button - The button that opens and closes the settings.
  * @csspart settings - The settings panel.
+ * @csspart unlock - The unlock form, the only thing shown while the chat is locked.
  *
  * @cssprop --friends-chat-background - Background colour.
  * @cssprop --friends-chat-foreground - Text colour.
@@ -60,6 +62,8 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @event friends-chat-file-progress - A file transfer moved on (`state`, `bytes` of `total`, `direction`).
  * @event friends-chat-security-warning - A peer failed authentication or a friend's key changed (`reason`).
  * @event friends-chat-group - A group was `created`, `joined`, `changed` or `left`, or you were `removed` (`group`).
+ * @event friends-chat-locked - The chat is locked; only the unlock form shows.
+ * @event friends-chat-unlocked - The passphrase opened the chat; it starts again.
  */
 export class FriendsChatElement extends LitElement {
   static override styles = styles;
@@ -78,6 +82,8 @@ export class FriendsChatElement extends LitElement {
     maxFileSize: { attribute: 'max-file-size', type: Number, reflect: true },
     autoDownloadLimit: { attribute: 'auto-download-limit', type: Number, reflect: true },
     mailbox: { reflect: true },
+    lock: { reflect: true },
+    autoLock: { attribute: 'auto-lock', type: Number, reflect: true },
     _panel: { state: true },
   };
 
@@ -107,11 +113,16 @@ export class FriendsChatElement extends LitElement {
   declare autoDownloadLimit: number;
   /** MQTT broker URLs (`mqtt://…`/`mqtts://…`, space-separated) that keep messages while a friend is offline. Empty: the signaling broker's when it is MQTT; `none`: no mailbox. */
   declare mailbox: string;
+  /** `none` (default) or `passphrase`: the page wants the store sealed; the user chooses one first (docs/storage-lock.md). A locked store asks for its passphrase either way. */
+  declare lock: string;
+  /** Minutes without a key press or pointer in the widget before a chat with a lock locks itself; 0: never. */
+  declare autoLock: number;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */
   declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string };
 
   readonly #chat = new ChatController(this);
+  readonly #lock = new LockController(this, this.#chat);
   readonly #translation = new ContextProvider(this, { context: translationContext, initialValue: translation('en') });
   readonly #systemTheme = new SystemTheme(this);
 
@@ -130,6 +141,8 @@ export class FriendsChatElement extends LitElement {
     this.maxFileSize = 1073741824;
     this.autoDownloadLimit = 16777216;
     this.mailbox = '';
+    this.lock = 'none';
+    this.autoLock = 0;
     this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '' };
   }
 
@@ -295,12 +308,37 @@ export class FriendsChatElement extends LitElement {
   importIdentity(backup: string, passphrase: string): Promise<string> {
     return this.#chat.call(async () => {
       const { config } = this.#chat.connection();
-      const profileId = await ChatEngine.importIdentity(this.#chat.core.stores.get(config), backup, passphrase);
+      const profileId = await ChatEngine.importIdentity(await this.#chat.core.stores.get(config), backup, passphrase);
       this.#chat.core.renewReady();
       this.#chat.restart();
       await this.#chat.core.ready;
       return profileId;
     });
+  }
+
+  /** Opens a locked chat; a wrong passphrase is `bad-passphrase` (and, after a few, `try-later`). */
+  unlock(passphrase: string): Promise<void> {
+    return this.#lock.unlock(passphrase);
+  }
+
+  /** Locks now (a host's logout, say): the engine stops and only the unlock form shows. */
+  lockNow(): Promise<void> {
+    return this.#lock.lock();
+  }
+
+  /** Seals everything stored under a new data key wrapped by this passphrase. */
+  enableLock(passphrase: string): Promise<void> {
+    return this.#lock.enableLock(passphrase);
+  }
+
+  /** Writes everything back in plaintext and removes the lock. */
+  disableLock(passphrase: string): Promise<void> {
+    return this.#lock.disableLock(passphrase);
+  }
+
+  /** Wraps the data key under a new passphrase; nothing else is rewritten. */
+  changePassphrase(old: string, passphrase: string): Promise<void> {
+    return this.#lock.changePassphrase(old, passphrase);
   }
 
   /** `signaling="manual:"` step 1: an offer to hand to a friend (copy-paste, no server). */
@@ -335,6 +373,7 @@ export class FriendsChatElement extends LitElement {
     if (changed.has('theme')) this.#chat.reportOnce(checkTheme(this.theme).problem);
     if (changed.has('lang')) this.#chat.reportOnce(checkLang(this.lang, document.documentElement.lang).problem);
     if (changed.has('maxFileSize')) this.#chat.reportOnce(checkMaxFileSize(this.maxFileSize).problem);
+    if (changed.has('autoLock')) this.#lock.rearm();
     if (changed.has('autoDownloadLimit')) this.#chat.reportOnce(checkAutoDownloadLimit(this.autoDownloadLimit).problem);
     this.#translation.setValue(translation(this.#lang));
   }
@@ -354,6 +393,8 @@ export class FriendsChatElement extends LitElement {
     const names = nameContext(chat.roster.entries, this.displayName);
     const theme = checkTheme(this.theme).value;
     const panel = this._panel;
+    const lock = this.#lock;
+    if (lock.locked) return renderLocked(theme === 'auto' ? (this.#systemTheme.dark ? 'dark' : 'light') : theme, this.#lang, lock, (p) => void this.unlock(p).catch(() => {}));
     return renderChat({
       t,
       lang: this.#lang,

@@ -14,6 +14,7 @@ import './group-panel.js';
 import './roster.js';
 import './settings.js';
 import './thread.js';
+import './unlock-form.js';
 
 /** Everything the root element shows, as plain data; the parts answer with `fc-*` events. */
 export interface ChatView {
@@ -109,4 +110,11 @@ export function renderChat(v: ChatView): TemplateResult {
       ${v.profileId ? html`<div class="id"><span>${t.yourId}:</span> ${v.profileId}</div>` : nothing}
     </div>
   `;
+}
+
+/** While locked: the unlock form and nothing else. */
+export function renderLocked(theme: 'light' | 'dark', lang: Lang, lock: { setup: boolean; busy: boolean; message: string }, submit: (passphrase: string) => void): TemplateResult {
+  return html`<div part="base" class="base ${theme}" lang=${lang}>
+    <friends-chat-unlock part="unlock" .setup=${lock.setup} .busy=${lock.busy} .message=${lock.message} .submit=${submit}></friends-chat-unlock>
+  </div>`;
 }

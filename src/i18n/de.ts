@@ -95,6 +95,15 @@ export const de: Translation = {
       leave: (who) => `${has(who)} die Gruppe verlassen`,
     },
   },
+  lock: {
+    title: 'Dieser Chat ist gesperrt',
+    setup: 'Wähle eine Passphrase, die diesen Chat auf diesem Gerät sperrt. Ohne sie ist hier nichts lesbar.',
+    passphrase: 'Passphrase',
+    repeat: 'Passphrase wiederholen',
+    unlock: 'Entsperren',
+    enable: 'Mit dieser Passphrase sperren',
+    mismatch: 'Die beiden Passphrasen sind verschieden.',
+  },
   file: {
     waiting: 'wartet auf deinen Freund',
     awaiting: 'große Datei: wird geladen, wenn du es willst',

@@ -93,6 +93,15 @@ export const en: Translation = {
       leave: (who) => `${who ?? 'You'} left`,
     },
   },
+  lock: {
+    title: 'This chat is locked',
+    setup: 'Choose a passphrase that locks this chat on this device. Without it, nothing here can be read.',
+    passphrase: 'Passphrase',
+    repeat: 'Passphrase again',
+    unlock: 'Unlock',
+    enable: 'Lock with this passphrase',
+    mismatch: 'The two passphrases differ.',
+  },
   file: {
     waiting: 'waiting for your friend',
     awaiting: 'large file: fetched when you ask',

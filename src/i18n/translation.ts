@@ -97,6 +97,16 @@ export interface Translation {
       leave: (who: string | null) => string;
     };
   };
+  /** The form shown while the chat is locked (docs/storage-lock.md). */
+  lock: {
+    title: string;
+    setup: string;
+    passphrase: string;
+    repeat: string;
+    unlock: string;
+    enable: string;
+    mismatch: string;
+  };
   file: {
     waiting: string;
     /** A large file that is fetched only when the user asks. */

@@ -50,6 +50,8 @@ export class ChatController implements ReactiveController {
   lastError: FriendsChatError | null = null;
   /** Another tab holds this profile; this one waits to take over. */
   elsewhere = false;
+  /** The store is locked (docs/storage-lock.md); the lock controller listens. */
+  onLocked: () => void = () => {};
   /** Files the user gave, sent one after another. */
   #files: Promise<unknown> = Promise.resolve();
   readonly #host: ChatHost;
@@ -69,6 +71,7 @@ export class ChatController implements ReactiveController {
       onStarted: (engine) => this.#started(engine),
       onElsewhere: (waiting) => this.#set(() => (this.elsewhere = waiting)),
       onFailed: (error) => this.report(error),
+      onLocked: () => this.onLocked(),
     });
     this.thread = new ThreadWindow(host, (id, options) => this.core.engine?.history(id, options) ?? Promise.resolve([]));
     this.roster = new RosterModel(host, () => this.core.engine, () => this.thread.friendId);

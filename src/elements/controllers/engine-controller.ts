@@ -13,6 +13,8 @@ export interface EngineControllerEvents {
   onElsewhere(waiting: boolean): void;
   /** Opening failed (the store could not be read, say). */
   onFailed(error: FriendsChatError): void;
+  /** The profile's store is locked: nothing runs until it is unlocked. */
+  onLocked(): void;
 }
 
 /**
@@ -21,17 +23,22 @@ export interface EngineControllerEvents {
  * stops it when the element leaves the page. `ready` resolves once a core is up.
  */
 export class EngineController implements ReactiveController {
-  readonly stores = new ProfileStores();
+  readonly stores: ProfileStores;
+  /** The last start found the store locked; calls fail fast instead of waiting for `ready`. */
+  locked = false;
   readonly #hooks: FriendsChatHooks;
   readonly #events: EngineControllerEvents;
   #running: FriendsChat | null = null;
   #abort: AbortController | null = null;
   #ready!: Promise<void>;
   #resolveReady!: () => void;
+  #lockedNow: () => void = () => {};
+  #whenLocked: Promise<void> = new Promise(() => {});
 
   constructor(host: ReactiveControllerHost, hooks: FriendsChatHooks, events: EngineControllerEvents) {
     this.#hooks = hooks;
     this.#events = events;
+    this.stores = new ProfileStores((error) => hooks.onError(error));
     this.renewReady();
     host.addController(this);
   }
@@ -59,6 +66,8 @@ export class EngineController implements ReactiveController {
 
   restart(config: FriendsChatConfig): void {
     this.stop();
+    this.locked = false;
+    this.#whenLocked = new Promise((resolve) => (this.#lockedNow = resolve));
     const abort = new AbortController();
     this.#abort = abort;
     void (async () => {
@@ -74,9 +83,19 @@ export class EngineController implements ReactiveController {
         await this.#events.onStarted(running.engine);
         if (!abort.signal.aborted) this.#resolveReady();
       } catch (error) {
-        if (!abort.signal.aborted) this.#events.onFailed(toFriendsChatError(error, 'storage-failed'));
+        if (abort.signal.aborted) return;
+        const failure = toFriendsChatError(error, 'storage-failed');
+        if (failure.code === 'locked') this.markLocked();
+        else this.#events.onFailed(failure);
       }
     })();
+  }
+
+  /** The store is (now) locked: calls waiting for `ready` fail with `locked`. */
+  markLocked(): void {
+    this.locked = true;
+    this.#lockedNow();
+    this.#events.onLocked();
   }
 
   stop(): void {
@@ -90,7 +109,9 @@ export class EngineController implements ReactiveController {
   async call<T>(connected: boolean, run: (engine: ChatEngine) => Promise<T>): Promise<T> {
     try {
       if (!connected) throw new FriendsChatError('not-ready', 'the widget is not in the page');
-      await this.#ready;
+      if (this.locked) throw new FriendsChatError('locked', 'the chat is locked');
+      await Promise.race([this.#ready, this.#whenLocked]);
+      if (this.locked) throw new FriendsChatError('locked', 'the chat is locked');
       const engine = this.engine;
       if (!engine) throw new FriendsChatError('not-ready', 'the widget is restarting; try again');
       return await run(engine);
