@@ -5,6 +5,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 import { peerjsSlim } from './tools/peerjs-slim.mjs';
+import { sha2Constants } from './tools/sha2-constants.mjs';
 import { templateWhitespace } from './tools/template-whitespace.mjs';
 import { typesBuild } from './tools/types-build.mjs';
 
@@ -21,6 +22,7 @@ const bundle = {
   },
   treeshake: { moduleSideEffects: (id) => !id.includes('node_modules') || /peerjs/.test(id) },
   plugins: [
+    sha2Constants(),
     peerjsSlim(),
     templateWhitespace(),
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),

@@ -12,9 +12,14 @@ const DEAD = [
   { marker: '"Message too big for JSON channel"', what: 'JSON data connections' },
 ];
 
-/** Methods of the Peer class friends-chat never calls: media calls and the broker's peer list. */
-const PEER_CLASS = 'this.DEFAULT_KEY = "peerjs"';
-const DEAD_METHODS = ['call', 'listAllPeers'];
+/**
+ * Methods friends-chat never reaches, by a line only their class contains: the Peer's media
+ * calls and broker peer list, and the HTTP API's peer list (only Peer.listAllPeers calls it).
+ */
+const DEAD_METHODS = [
+  { marker: 'this.DEFAULT_KEY = "peerjs"', methods: ['call', 'listAllPeers'] },
+  { marker: '_buildRequest(method)', methods: ['listAllPeers'] },
+];
 
 export function dropDeadPeerjs(code) {
   const source = ts.createSourceFile('peerjs.mjs', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
@@ -22,10 +27,11 @@ export function dropDeadPeerjs(code) {
   for (const statement of source.statements) {
     if (!ts.isClassDeclaration(statement) || !statement.name) continue;
     const text = statement.getText(source);
-    if (text.includes(PEER_CLASS)) {
+    for (const { marker, methods } of DEAD_METHODS) {
+      if (!text.includes(marker)) continue;
       for (const member of statement.members) {
-        if (!ts.isMethodDeclaration(member) || !member.body || !DEAD_METHODS.includes(member.name.getText(source))) continue;
-        cuts.push([member.body.getStart(source), member.body.getEnd(), `{ throw new Error('friends-chat does not use Peer.${member.name.getText(source)}'); }`]);
+        if (!ts.isMethodDeclaration(member) || !member.body || !methods.includes(member.name.getText(source))) continue;
+        cuts.push([member.body.getStart(source), member.body.getEnd(), `{ throw new Error('friends-chat does not use PeerJS ${member.name.getText(source)}'); }`]);
       }
     }
     const dead = DEAD.find((d) => text.includes(d.marker));
@@ -34,7 +40,7 @@ export function dropDeadPeerjs(code) {
     const stub = `class ${statement.name.text} ${heritage} { constructor() { throw new Error('friends-chat does not use PeerJS ${dead.what}'); } }`;
     cuts.push([statement.getStart(source), statement.getEnd(), stub]);
   }
-  const expected = DEAD.length + DEAD_METHODS.length;
+  const expected = DEAD.length + DEAD_METHODS.reduce((sum, { methods }) => sum + methods.length, 0);
   if (cuts.length !== expected) throw new Error(`peerjs-slim: expected ${expected} parts to drop, found ${cuts.length} (PeerJS changed?)`);
   let out = code;
   for (const [start, end, stub] of cuts.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + stub + out.slice(end);
