@@ -8,6 +8,7 @@ import { peerjsSlim } from './tools/peerjs-slim.mjs';
 import { sha2Constants } from './tools/sha2-constants.mjs';
 import { u8MqttSlim } from './tools/u8-mqtt-slim.mjs';
 import { leanQrSlim } from './tools/lean-qr-slim.mjs';
+import { nobleSharedUtils } from './tools/noble-shared-utils.mjs';
 import { templateWhitespace } from './tools/template-whitespace.mjs';
 import { typesBuild } from './tools/types-build.mjs';
 
@@ -28,6 +29,7 @@ const bundle = {
     peerjsSlim(),
     u8MqttSlim(),
     leanQrSlim(),
+    nobleSharedUtils(),
     templateWhitespace(),
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     commonjs({ include: /node_modules/ }),

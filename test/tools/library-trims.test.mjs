@@ -42,3 +42,15 @@ test('the trimmed u8-mqtt client still publishes through _send', () => {
   assert.match(out, /async pub\(pkt, pub_opt\) \{ return this\._send\('publish', pkt, pkt\.qos \? pkt : null\) \}/);
   assert.doesNotMatch(out, /console\.(info|warn)\('\[\[u8-mqtt/);
 });
+
+test('noble ciphers share the hashes’ helpers only while both define them alike', async () => {
+  const { shareNobleUtils } = await import('../../tools/noble-shared-utils.mjs');
+  const ciphers = installed('@noble/ciphers/utils.js');
+  const hashes = installed('@noble/hashes/utils.js');
+  const out = shareNobleUtils(ciphers, hashes);
+  assert.match(out, /^import \{ isBytes, anumber, abytes/);
+  assert.doesNotMatch(out, /export function abytes\(/);
+  assert.match(out, /export const wrapCipher/);
+  const changed = hashes.replace('function clean(...arrays) {', 'function clean(...arrays) {\n    if (arrays.length > 99) return;');
+  assert.throws(() => shareNobleUtils(ciphers, changed), /clean is not the same/);
+});
