@@ -1,9 +1,11 @@
 // Rollup/dev-server plugin: PeerJS without webrtc-adapter (and its sdp), without
 // binarypack, and (in the bundle only: tests use full PeerJS to play a stranger that dials
-// with other serializations) without the parts in tools/peerjs-dead.mjs.
+// with other serializations) without the parts in tools/peerjs-dead.mjs and without its
+// logging (tools/peerjs-quiet.mjs).
 // See src/transport/peerjs/slim/ for why each stand-in is enough.
 import { fileURLToPath } from 'node:url';
 import { dropDeadPeerjs } from './peerjs-dead.mjs';
+import { dropPeerjsLogging } from './peerjs-quiet.mjs';
 
 const PEERJS = /[\\/]peerjs[\\/]dist[\\/]bundler\.mjs$/;
 
@@ -19,7 +21,7 @@ export function peerjsSlim() {
       return slim[source] ?? null;
     },
     transform(code, id) {
-      return PEERJS.test(id) ? { code: dropDeadPeerjs(code), map: null } : null;
+      return PEERJS.test(id) ? { code: dropPeerjsLogging(dropDeadPeerjs(code)), map: null } : null;
     },
   };
 }

@@ -24,7 +24,7 @@ import { Friendship } from './friendship.js';
 import { exportIdentity, importIdentity } from './identity-backup.js';
 import { checkExpiresIn, checkFileBody, checkText, requireMessageId } from './input-checks.js';
 import { MailboxSink } from './mailbox.js';
-import { Mailroom } from './mailroom.js';
+import { Mailroom, type MailStats } from './mailroom.js';
 import { encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
 import { SessionSync } from './session-sync.js';
@@ -121,6 +121,9 @@ export class ChatEngine {
         conversation: (friendId) => this.#conversations.direct(friendId),
         live: (friendId) => !!this.#liveSession(friendId),
         onError: options.onError,
+        onWarning: options.onWarning,
+        monotonic: options.monotonic ?? (() => performance.now()),
+        ...(options.mailLimit ? { limit: options.mailLimit } : {}),
       });
     }
     this.#router = new FrameRouter((session) => this.#friendship.standing(session));
@@ -205,6 +208,11 @@ export class ChatEngine {
   }
 
   /** File pieces dropped as bad, and file bytes sent (for tests and the benchmarks). */
+  /** What arrived through the mailbox and what of it was dropped, by reason (undefined without one). */
+  get mailStats(): Readonly<MailStats> | undefined {
+    return this.#mailroom?.stats;
+  }
+
   get fileStats(): { dropped: FileTransfers['dropped']; sent: FileTransfers['sent'] } {
     return { dropped: this.#files.dropped, sent: this.#files.sent };
   }

@@ -3,6 +3,7 @@ import type { ChatMessage, FileProgress, GroupEventType, GroupInfo, MessageStatu
 import type { Store } from '../storage/store.js';
 import type { Signaling, SignalingState } from '../transport/signaling.js';
 import type { Contact } from './contacts.js';
+import type { MailLimit } from './mail-budget.js';
 import type { MailboxPort } from './mailbox.js';
 
 /** What the engine reports to its host (the element's controller, or a test). */
@@ -47,4 +48,6 @@ export interface ChatEngineOptions extends ChatEngineEvents {
   maxFramesPerSecond?: number;
   /** A mailbox on a broker: own entries go there when no live session reaches a friend. */
   mailbox?: MailboxPort;
+  /** How many envelopes one friend may have waiting, and at what rate (tests lower it). */
+  mailLimit?: MailLimit;
 }

@@ -132,11 +132,15 @@ export class SessionSync implements DeliverySink {
   /**
    * Checks entries that `peer` sent (over a session or through the mailbox) and stores the
    * good ones in one write: shape, author, signature for this conversation, body. Returns
-   * whether a gap is left and how far we now hold the friend's entries.
+   * whether a gap is left, how far we now hold the friend's entries, how many entries were
+   * forged (by a third party, or not signed as they are by their author) and how many were
+   * authentic (signed by their author, or already held).
    */
-  async accept(conversation: Conversation, peer: string, values: unknown[]): Promise<{ gap: boolean; delivered: number }> {
+  async accept(conversation: Conversation, peer: string, values: unknown[]): Promise<{ gap: boolean; delivered: number; forged: number; authentic: number }> {
     const log = await conversation.log();
     const checked: Entry[] = [];
+    let forged = 0;
+    let held = 0;
     for (const value of values) {
       const shaped = checkEntryShape(value);
       if ('error' in shaped) {
@@ -145,15 +149,20 @@ export class SessionSync implements DeliverySink {
       }
       if (!conversation.mayAuthor(shaped.entry.author)) {
         this.#o.onWarning('bad-frame', peer, 'refused an entry by a third party');
+        forged++;
         continue;
       }
       // Already held: a resend after a lost receipt. Skip before paying for a signature check.
       // An old seq with an ID we do not know is checked: it may be a fork.
-      if (shaped.entry.seq <= (log.head(shaped.entry.author)?.seq ?? 0) && log.knows(shaped.entry.id)) continue;
+      if (shaped.entry.seq <= (log.head(shaped.entry.author)?.seq ?? 0) && log.knows(shaped.entry.id)) {
+        held++;
+        continue;
+      }
       const verified = await verifyEntry(shaped.entry, conversation.id, this.#o.now(), { legacy: true });
       const refusal = 'error' in verified ? verified.error : this.#o.checkBody(verified.entry);
       if (refusal !== undefined) {
         this.#o.onWarning('bad-frame', peer, `refused an entry: ${refusal}`);
+        if ('forged' in verified) forged++;
         continue;
       }
       checked.push(shaped.entry);
@@ -166,7 +175,7 @@ export class SessionSync implements DeliverySink {
     }
     for (const entry of stored) if (entry.author !== conversation.me) await this.#o.onStored(conversation, entry);
     if (stored.length) this.#o.onChange();
-    return { gap, delivered: log.head(conversation.friendId)?.seq ?? 0 };
+    return { gap, delivered: log.head(conversation.friendId)?.seq ?? 0, forged, authentic: held + checked.length };
   }
 
   /** A receipt that came another way (the mailbox): what the friend holds of ours. */

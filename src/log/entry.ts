@@ -127,14 +127,15 @@ export async function verifyEntry(
   conversationId: string,
   now: number,
   options: { legacy: boolean; group?: boolean } = { legacy: false },
-): Promise<{ entry: Entry } | { error: string }> {
+): Promise<{ entry: Entry } | { error: string; forged?: true }> {
   const { id, sig, body, late: _late, ...header } = entry;
   if (entry.v === 1 && !options.legacy) return { error: 'format 1 entries are not accepted here' };
   if (GROUP_KINDS.has(entry.kind) !== !!options.group) return { error: `a ${entry.kind} entry is not accepted here` };
   const digest = sha256(canonicalHeader(header, conversationId));
-  if (toHex(digest) !== id) return { error: 'id does not match the header' };
-  if (!(await ed25519VerifyBulk(fromHex(sig), digest, fromHex(entry.author), entry.author))) return { error: 'bad signature' };
-  if (body !== undefined && bodyHash(body) !== entry.bodyHash) return { error: 'body does not match its hash' };
+  // `forged`: the author's key did not sign these bytes (for this conversation).
+  if (toHex(digest) !== id) return { error: 'id does not match the header', forged: true };
+  if (!(await ed25519VerifyBulk(fromHex(sig), digest, fromHex(entry.author), entry.author))) return { error: 'bad signature', forged: true };
+  if (body !== undefined && bodyHash(body) !== entry.bodyHash) return { error: 'body does not match its hash', forged: true };
   if (entry.ts > now + MAX_CLOCK_SKEW) return { error: 'timestamp is in the future' };
   if ((entry.seq === 1) !== (entry.prev === '')) return { error: 'prev does not fit seq' };
   if (entry.kind === 'text' && body !== undefined && utf8(body).length > MAX_TEXT_BYTES) return { error: 'text too long' };
