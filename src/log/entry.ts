@@ -11,7 +11,8 @@ export const MAX_CLOCK_SKEW = 24 * 60 * 60 * 1000;
 /** An entry depends on at most this many heads: one per other author of a group of 50, and some. */
 export const MAX_DEPS = 64;
 
-export type EntryKind = 'text' | 'file';
+/** `reply` is a message that quotes another; `react`, `edit` and `delete` act on one (core/actions.ts). */
+export type EntryKind = 'text' | 'file' | 'reply' | 'react' | 'edit' | 'delete';
 
 /**
  * One signed, hash-linked log entry (docs/protocol.md, "Entries"). The signed header
@@ -96,7 +97,7 @@ const entryShape = obj({
   deps: arr(hexOf(32), MAX_DEPS),
   clock: int(1, 2 ** 45),
   ts: int(0, 2 ** 50),
-  kind: literal('text', 'file'),
+  kind: literal('text', 'file', 'reply', 'react', 'edit', 'delete'),
   bodyHash: hexOf(32),
   expiresAt: optional(int(0, 2 ** 50)),
   sig: hexOf(64),
