@@ -194,9 +194,24 @@ export class FriendsChatElement extends LitElement {
     });
   }
 
-  /** Persists, then sends, a text message; resolves with it (status `sending` or `sent`). */
-  sendMessage(id: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
+  /** Persists, then sends, a text message (with `replyTo`, a message ID: a reply quoting it); resolves with it (status `sending` or `sent`). */
+  sendMessage(id: string, text: string, options: { expiresIn?: number; replyTo?: string } = {}): Promise<ChatMessage> {
     return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.sendMessage(id, text, options)));
+  }
+
+  /** Reacts to a message with 👍 ❤️ 😂 😮 😢 or 🙏 (one per person; '' takes it back). */
+  react(id: string, messageId: string, emoji: string): Promise<ChatMessage> {
+    return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.react(id, messageId, emoji)));
+  }
+
+  /** Changes the text of an own message on both sides, marked "edited"; earlier texts stay in the log. */
+  editMessage(id: string, messageId: string, text: string): Promise<ChatMessage> {
+    return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.edit(id, messageId, text)));
+  }
+
+  /** Deletes an own message for everyone: a signed tombstone; its text goes on both sides. */
+  deleteMessage(id: string, messageId: string): Promise<ChatMessage> {
+    return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.delete(id, messageId)));
   }
 
   /**
@@ -354,7 +369,11 @@ export class FriendsChatElement extends LitElement {
       'fc-decline': ({ id }) => ui(this.declineFriend(id)),
       'fc-add': ({ text, note }) => ui(this.addFriend(text, note || undefined)),
       'fc-invite': () => ui(this.createInvite()),
-      'fc-send': ({ text }) => ui(this.sendMessage(friend(), text)),
+      'fc-send': ({ text, replyTo }) => ui(this.sendMessage(friend(), text, replyTo ? { replyTo } : {})),
+      'fc-react': ({ id, emoji }) => ui(this.react(friend(), id, emoji)),
+      'fc-edit': ({ id, text }) => ui(this.editMessage(friend(), id, text)),
+      'fc-delete': ({ id }) => ui(this.deleteMessage(friend(), id)),
+      'fc-jump': ({ id }) => ui(this.#jump(id)),
       'fc-files': ({ files }) => this.#chat.sendInOrder(files, (file) => this.sendFile(friend(), file)),
       'fc-cancel-file': ({ id }) => ui(this.cancelFile(friend(), id)),
       'fc-download-file': ({ id }) => ui(this.downloadFile(friend(), id)),
@@ -367,6 +386,16 @@ export class FriendsChatElement extends LitElement {
       'fc-export': ({ passphrase }) => this.#settingsAction(this.exportIdentity(passphrase).then((backup) => this.#setPanel({ backup })), 'exported'),
       'fc-import': ({ backup, passphrase }) => this.#settingsAction(this.importIdentity(backup, passphrase), 'restored'),
     };
+  }
+
+  /** Loads older pages (up to 20) until the message is in the thread, then shows it. */
+  async #jump(id: string): Promise<void> {
+    const thread = this.#chat.thread;
+    for (let i = 0; i < 20 && thread.hasOlder && !thread.messages.some((m) => m.id === id); i++) await thread.loadOlder();
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null;
+    await view?.updateComplete;
+    view?.reveal(id);
   }
 
   #settingsAction(call: Promise<unknown>, done: 'exported' | 'restored'): void {

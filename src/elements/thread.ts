@@ -5,7 +5,9 @@ import type { Lang } from '../i18n/index.js';
 import { displayName, type NameContext } from './display-name.js';
 import './file-message.js';
 import type { FileSource } from './file-message.js';
+import { messageMenu, messageActionStyles, reactionChips } from './message-actions.js';
 import { messageText } from './message-text.js';
+import { foldMessages, type FoldedMessage } from './models/message-folds.js';
 import { sharedStyles } from './shared.styles.js';
 import { threadStyles } from './thread.styles.js';
 import { useTranslation } from './translation-context.js';
@@ -17,7 +19,7 @@ import { UiEvent } from './ui-event.js';
  * `<friends-chat>`; it talks to its parent with `fc-*` events.
  */
 export class FriendsChatThread extends LitElement {
-  static override styles = [sharedStyles, threadStyles];
+  static override styles = [sharedStyles, threadStyles, messageActionStyles];
   static override properties = {
     friend: { attribute: false },
     messages: { attribute: false },
@@ -30,6 +32,8 @@ export class FriendsChatThread extends LitElement {
     names: { attribute: false },
     _now: { state: true },
     _dragging: { state: true },
+    _menu: { state: true },
+    _draft: { state: true },
   };
 
   declare friend: FriendInfo;
@@ -47,6 +51,10 @@ export class FriendsChatThread extends LitElement {
   declare names: NameContext | undefined;
   declare private _now: number;
   declare private _dragging: boolean;
+  /** The message whose action toolbar is open ('' none); `confirm` once Delete was pressed. */
+  declare private _menu: { id: string; confirm: boolean };
+  /** The message the composer replies to or edits. */
+  declare private _draft: { to: FoldedMessage; edit: boolean } | null;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #typingSent = 0;
   #sticking = false;
@@ -60,6 +68,8 @@ export class FriendsChatThread extends LitElement {
     this.safetyNumber = '';
     this._now = Date.now();
     this._dragging = false;
+    this._menu = { id: '', confirm: false };
+    this._draft = null;
     this.fileSource = async () => undefined;
   }
 
@@ -139,25 +149,36 @@ export class FriendsChatThread extends LitElement {
       <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll}>
         ${this.hasOlder ? html`<button class="secondary older" @click=${() => this.#older()}>${t.loadOlder}</button>` : nothing}
         ${this.messages.length === 0 ? html`<p class="meta">${t.noMessages}</p>` : nothing}
-        ${this.messages.map((m) => {
+        ${foldMessages(this.messages).map((f) => {
+          const m = f.message;
           const day = days.format(m.ts);
           const dayHeader = day !== lastDay ? html`<div class="day">${day}</div>` : nothing;
           lastDay = day;
           const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
           // Gone the moment its time is up, even before the engine has stripped it.
-          const gone = m.expired || (m.expiresAt !== undefined && left === 0);
+          const gone = f.deleted || m.expired || (m.expiresAt !== undefined && left === 0);
           return html`${dayHeader}
-            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id}>${gone
-              ? html`<span class="text">${t.expired}</span>`
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id} tabindex="-1" @keydown=${(e: KeyboardEvent) => this.#escape(e, m.id)}>${gone
+              ? nothing
+              : messageMenu(f, t.actions, this.#menu(f))}${m.quote && !gone
+              ? html`<button class="quote" @click=${() => this.dispatchEvent(new UiEvent('fc-jump', { id: m.ref! }))}>${this.#name(m.quote.from)}: ${m.quote.text || '…'}</button>`
+              : nothing}${gone
+              ? html`<span class="text">${f.deleted ? t.actions.deleted : t.expired}</span>`
               : m.kind === 'file'
                 ? html`<friends-chat-file .message=${m} .source=${this.fileSource}></friends-chat-file>`
-                : html`<span class="text">${messageText(m.text)}</span>`}<span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span></div>`;
+                : html`<span class="text">${messageText(f.text)}</span>`}<span class="meta">${times.format(m.ts)}${f.edited && !gone ? ` · ${t.actions.edited}` : nothing}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span>${reactionChips(f, t.actions, (id) => this.#name(id), (emoji) => this.#react(m.id, emoji))}</div>`;
         })}
       </div>
       ${this.hasNewer
         ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new UiEvent('fc-load-newer', null))}>${t.jumpToNewest}</button>`
         : nothing}
       <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t, this.names)) : ''}</div>
+      ${this._draft
+        ? html`<div class="replying">
+            <span>${this._draft.edit ? t.actions.editing : t.actions.replyTo(this.#name(this._draft.to.message.from))}: ${this._draft.to.text}</span>
+            <button class="secondary" @click=${() => this.#endDraft()}>${t.actions.cancel}</button>
+          </div>`
+        : nothing}
       <form
         @submit=${this.#submit}
         part="composer"
@@ -220,12 +241,73 @@ export class FriendsChatThread extends LitElement {
     return this.friend.keyChanged || this.friend.state !== 'friend';
   }
 
+  /** The toolbar of one message: what each button does (see message-actions.ts). */
+  #menu(f: FoldedMessage): Parameters<typeof messageMenu>[2] {
+    const id = f.message.id;
+    const open = this._menu.id === id;
+    const close = (): void => void (this._menu = { id: '', confirm: false });
+    return {
+      open,
+      confirm: open && this._menu.confirm,
+      toggle: () => (this._menu = { id: open ? '' : id, confirm: false }),
+      react: (emoji) => {
+        close();
+        this.#react(id, f.reactions.find((r) => r.mine)?.emoji === emoji ? '' : emoji);
+      },
+      reply: () => this.#startDraft(f, false),
+      edit: () => this.#startDraft(f, true),
+      delete: () => {
+        if (!this._menu.confirm) return void (this._menu = { id, confirm: true });
+        close();
+        this.dispatchEvent(new UiEvent('fc-delete', { id }));
+      },
+    };
+  }
+
+  /** Escape closes a message's toolbar; focus goes back to its "⋯" button. */
+  async #escape(event: KeyboardEvent, id: string): Promise<void> {
+    if (event.key !== 'Escape' || this._menu.id !== id) return;
+    this._menu = { id: '', confirm: false };
+    await this.updateComplete;
+    (this.renderRoot.querySelector(`[data-id="${id}"] .more`) as HTMLElement | null)?.focus();
+  }
+
+  #react(id: string, emoji: string): void {
+    this.dispatchEvent(new UiEvent('fc-react', { id, emoji }));
+  }
+
+  #startDraft(to: FoldedMessage, edit: boolean): void {
+    this._menu = { id: '', confirm: false };
+    this._draft = { to, edit };
+    const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
+    if (edit) area.value = to.text;
+    area.focus();
+  }
+
+  #endDraft(): void {
+    if (this._draft?.edit) (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement).value = '';
+    this._draft = null;
+  }
+
+  #name(id: string): string {
+    return id === this.friend.id ? displayName(this.friend, this.#t(), this.names) : this.#t().actions.you;
+  }
+
+  /** Scrolls to a message and focuses it (a reply's quote jumps to its original). */
+  reveal(id: string): boolean {
+    const target = this.renderRoot.querySelector(`[data-id="${id}"]`) as HTMLElement | null;
+    target?.scrollIntoView({ block: 'center' });
+    target?.focus();
+    return !!target;
+  }
+
   /** Focuses the composer (keyboard users land there after opening a friend). */
   focusComposer(): void {
     (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement | null)?.focus();
   }
 
   #keydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this._draft) this.#endDraft();
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.#send();
@@ -249,7 +331,10 @@ export class FriendsChatThread extends LitElement {
     const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
     const text = area.value;
     if (!text.trim()) return;
-    this.dispatchEvent(new UiEvent('fc-send', { text }));
+    const draft = this._draft;
+    if (draft?.edit) this.dispatchEvent(new UiEvent('fc-edit', { id: draft.to.message.id, text }));
+    else this.dispatchEvent(new UiEvent('fc-send', draft ? { text, replyTo: draft.to.message.id } : { text }));
+    this._draft = null;
     area.value = '';
     this.#typingSent = 0;
   }
