@@ -13,6 +13,7 @@ import { renderChat } from './friends-chat.view.js';
 import { nameContext } from './display-name.js';
 import type { FriendsChatThread } from './thread.js';
 import { translationContext } from './translation-context.js';
+import { allowNotifications } from './controllers/notifier.js';
 import { settingsPatch } from './settings.js';
 import type { UiEvent, UiEventDetails, UiEventType } from './ui-event.js';
 
@@ -54,7 +55,8 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @event friends-chat-friend-request - Someone asked to become friends (`friend`).
  * @event friends-chat-friend - A friendship was made (`friend`).
  * @event friends-chat-presence - A friend went `online`, `offline` or `connecting`.
- * @event friends-chat-message - A message from a friend arrived (`message`).
+ * @event friends-chat-message - A message from a friend arrived (`message`; its `kind` tells a text, file or reply from a reaction, edit or deletion of `ref`).
+ * @event friends-chat-unread - The unread counts changed (`total`, and `byFriend`).
  * @event friends-chat-message-status - An own message is `sending`, `sent`, `delivered`, `read` or `failed`.
  * @event friends-chat-file-progress - A file transfer moved on (`state`, `bytes` of `total`, `direction`).
  * @event friends-chat-security-warning - A peer failed authentication or a friend's key changed (`reason`).
@@ -76,6 +78,8 @@ export class FriendsChatElement extends LitElement {
     maxFileSize: { attribute: 'max-file-size', type: Number, reflect: true },
     autoDownloadLimit: { attribute: 'auto-download-limit', type: Number, reflect: true },
     mailbox: { reflect: true },
+    notifications: { type: Boolean, reflect: true },
+    notificationPreviews: { attribute: 'notification-previews', type: Boolean, reflect: true },
     _panel: { state: true },
   };
 
@@ -105,6 +109,10 @@ export class FriendsChatElement extends LitElement {
   declare autoDownloadLimit: number;
   /** MQTT broker URLs (`mqtt://…`/`mqtts://…`, space-separated) that keep messages while a friend is offline. Empty: the signaling broker's when it is MQTT; `none`: no mailbox. */
   declare mailbox: string;
+  /** System notifications of friends' messages while the page is hidden (the settings ask the browser's permission when the user turns them on). */
+  declare notifications: boolean;
+  /** Notifications show the message text, not only who wrote. */
+  declare notificationPreviews: boolean;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */
   declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string };
@@ -128,6 +136,8 @@ export class FriendsChatElement extends LitElement {
     this.maxFileSize = 1073741824;
     this.autoDownloadLimit = 16777216;
     this.mailbox = '';
+    this.notifications = false;
+    this.notificationPreviews = false;
     this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '' };
   }
 
@@ -144,6 +154,11 @@ export class FriendsChatElement extends LitElement {
   /** The broker registration: `starting`, `connecting`, `online` or `offline`. */
   get signalingState(): SignalingState | 'starting' {
     return this.#chat.signalingState;
+  }
+
+  /** Unread messages in all conversations; `friends-chat-unread` tells when it changes. */
+  get unread(): number {
+    return this.#chat.unread;
   }
 
   /** A snapshot of all contacts: friends, requests in and out, declined and blocked. */
@@ -337,7 +352,16 @@ export class FriendsChatElement extends LitElement {
       elsewhere: chat.elsewhere,
       profileId: chat.profileId,
       settings: panel.settings
-        ? { displayName: this.displayName, theme, typing: !this.noTypingIndicators, receipts: !this.noReadReceipts, backup: panel.backup, message: panel.message }
+        ? {
+            displayName: this.displayName,
+            theme,
+            typing: !this.noTypingIndicators,
+            receipts: !this.noReadReceipts,
+            notify: this.notifications,
+            previews: this.notificationPreviews,
+            backup: panel.backup,
+            message: panel.message,
+          }
         : null,
       toggleSettings: () => this.#setPanel({ settings: !panel.settings, backup: '', message: '' }),
       friends: chat.roster.entries,
@@ -382,7 +406,11 @@ export class FriendsChatElement extends LitElement {
       'fc-verify': () => ui(this.verifyFriend(friend())),
       'fc-load-older': () => ui(this.#chat.thread.loadOlder()),
       'fc-load-newer': () => ui(this.open(friend())),
-      'fc-settings': (change) => Object.assign(this, settingsPatch(change)),
+      'fc-settings': (change) => {
+        Object.assign(this, settingsPatch(change));
+        // Asked only now, after the user's click; refused: the setting goes back off.
+        if (change.notify) ui(allowNotifications().then((ok) => ok || ((this.notifications = false), this.#setPanel({ message: translation(this.#lang).settings.denied }))));
+      },
       'fc-export': ({ passphrase }) => this.#settingsAction(this.exportIdentity(passphrase).then((backup) => this.#setPanel({ backup })), 'exported'),
       'fc-import': ({ backup, passphrase }) => this.#settingsAction(this.importIdentity(backup, passphrase), 'restored'),
     };

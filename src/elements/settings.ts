@@ -15,6 +15,8 @@ export function settingsPatch(change: SettingsChange): Record<string, string | b
   if (change.lang === 'en' || change.lang === 'de') patch['lang'] = change.lang;
   if (change.typing !== undefined) patch['noTypingIndicators'] = !change.typing;
   if (change.receipts !== undefined) patch['noReadReceipts'] = !change.receipts;
+  if (change.notify !== undefined) patch['notifications'] = change.notify;
+  if (change.previews !== undefined) patch['notificationPreviews'] = change.previews;
   return patch;
 }
 
@@ -87,6 +89,8 @@ export class FriendsChatSettings extends LitElement {
     lang: {},
     typing: { type: Boolean },
     receipts: { type: Boolean },
+    notify: { type: Boolean },
+    previews: { type: Boolean },
     backup: {},
     message: {},
   };
@@ -97,6 +101,8 @@ export class FriendsChatSettings extends LitElement {
   declare lang: Lang;
   declare typing: boolean;
   declare receipts: boolean;
+  declare notify: boolean;
+  declare previews: boolean;
   /** The exported backup text, once made. */
   declare backup: string;
   /** The outcome of the last backup action, shown to the user. */
@@ -109,6 +115,8 @@ export class FriendsChatSettings extends LitElement {
     this.lang = 'en';
     this.typing = true;
     this.receipts = true;
+    this.notify = false;
+    this.previews = false;
     this.backup = '';
     this.message = '';
   }
@@ -142,6 +150,14 @@ export class FriendsChatSettings extends LitElement {
         <label class="check">
           <input type="checkbox" name="receipts" .checked=${this.receipts} @change=${(e: Event) => this.#change({ receipts: (e.target as HTMLInputElement).checked })} />
           ${s.receipts}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="notify" .checked=${this.notify} @change=${(e: Event) => this.#change({ notify: (e.target as HTMLInputElement).checked })} />
+          ${s.notify}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="previews" .checked=${this.previews} ?disabled=${!this.notify} @change=${(e: Event) => this.#change({ previews: (e.target as HTMLInputElement).checked })} />
+          ${s.previews}
         </label>
       </form>
       <form @submit=${this.#export}>
