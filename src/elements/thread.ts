@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage } from '../core/message.js';
 import type { Lang } from '../i18n/index.js';
+import { avatar, avatarStyles } from './avatar.js';
 import { displayName, type NameContext } from './display-name.js';
 import './file-message.js';
 import type { FileSource } from './file-message.js';
@@ -19,7 +20,7 @@ import { UiEvent } from './ui-event.js';
  * `<friends-chat>`; it talks to its parent with `fc-*` events.
  */
 export class FriendsChatThread extends LitElement {
-  static override styles = [sharedStyles, threadStyles, messageActionStyles];
+  static override styles = [sharedStyles, threadStyles, messageActionStyles, avatarStyles];
   static override properties = {
     friend: { attribute: false },
     messages: { attribute: false },
@@ -137,6 +138,7 @@ export class FriendsChatThread extends LitElement {
     return html`
       <div class="header">
         <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new UiEvent('fc-back', null))}>${t.back}</button>
+        ${avatar(friend.id, displayName(friend, t, this.names), true)}
         <span class="name">${displayName(friend, t, this.names)}</span>
         <span class="meta">${t.presence[friend.presence]}</span>
       </div>
