@@ -48,13 +48,12 @@ export function actionBody(entry: Pick<Entry, 'kind' | 'body'>): ActionBody | un
 export async function checkAction(entry: Entry, find: (id: string) => Promise<Entry | undefined>): Promise<string | undefined> {
   if (FIELDS[entry.kind] === undefined || entry.body === undefined) return undefined;
   const body = actionBody(entry);
-  if (!body) return `malformed ${entry.kind}`;
-  if (body.t !== undefined && utf8(body.t).length > MAX_TEXT_BYTES) return 'text too long';
-  if (body.e && !(REACTIONS as readonly string[]).includes(body.e)) return 'unknown reaction';
-  const target = await find(body.r);
-  if (!target || !isMessageKind(target.kind) || target.clock >= entry.clock) return `${entry.kind} of a message that does not exist`;
-  if ((entry.kind === 'edit' || entry.kind === 'delete') && target.author !== entry.author) return `${entry.kind} of someone else's message`;
-  if (entry.kind === 'edit' && (target.kind === 'file' || target.body === undefined)) return 'edit of a file or a deleted message';
+  const target = body && (await find(body.r));
+  const kind = entry.kind;
+  if (!body || utf8(body.t ?? '').length > MAX_TEXT_BYTES || (body.e && !(REACTIONS as readonly string[]).includes(body.e))) return `bad ${kind}`;
+  if (!target || !isMessageKind(target.kind) || target.clock >= entry.clock) return `${kind} of no message`;
+  if ((kind === 'edit' || kind === 'delete') && target.author !== entry.author) return `${kind} of someone else's message`;
+  if (kind === 'edit' && (target.kind === 'file' || target.body === undefined)) return `${kind} of a file or deleted message`;
   return undefined;
 }
 
@@ -81,16 +80,10 @@ export async function quoteOf(entry: Entry, find: (id: string) => Promise<Entry 
   const ref = actionBody(entry)?.r;
   const original = ref ? await find(ref) : undefined;
   if (!original) return undefined;
-  const text = original.kind === 'file' ? safeName(original.body) : original.kind === 'reply' ? (actionBody(original)?.t ?? '') : (original.body ?? '');
+  let text = original.body ?? '';
+  // A file's manifest and a reply's body were checked on receipt: their name and text are strings.
+  if (original.kind !== 'text') text = (JSON.parse(text || '{}') as { name?: string; t?: string })[original.kind === 'file' ? 'name' : 't'] ?? '';
   return { from: original.author, text: text.slice(0, 100) };
-}
-
-function safeName(body: string | undefined): string {
-  try {
-    return String((JSON.parse(body ?? '') as { name?: unknown }).name ?? '');
-  } catch {
-    return '';
-  }
 }
 
 /**
@@ -101,5 +94,5 @@ function safeName(body: string | undefined): string {
 export async function checkIncoming(entry: Entry, log: { head(author: string): { seq: number } | undefined; find(id: string): Promise<Entry | undefined> }, batch: Entry[]): Promise<string | null | undefined> {
   const refusal = await checkAction(entry, async (id) => batch.find((e) => e.id === id) ?? log.find(id));
   const held = Math.max(log.head(entry.author)?.seq ?? 0, ...batch.filter((e) => e.author === entry.author).map((e) => e.seq));
-  return refusal?.endsWith('not exist') && entry.seq > held + 1 ? null : refusal;
+  return refusal?.endsWith('no message') && entry.seq > held + 1 ? null : refusal;
 }

@@ -143,22 +143,8 @@ export class FriendsChatSettings extends LitElement {
             <option value="de" ?selected=${this.lang === 'de'}>Deutsch</option>
           </select>
         </label>
-        <label class="check">
-          <input type="checkbox" name="typing" .checked=${this.typing} @change=${(e: Event) => this.#change({ typing: (e.target as HTMLInputElement).checked })} />
-          ${s.typing}
-        </label>
-        <label class="check">
-          <input type="checkbox" name="receipts" .checked=${this.receipts} @change=${(e: Event) => this.#change({ receipts: (e.target as HTMLInputElement).checked })} />
-          ${s.receipts}
-        </label>
-        <label class="check">
-          <input type="checkbox" name="notify" .checked=${this.notify} @change=${(e: Event) => this.#change({ notify: (e.target as HTMLInputElement).checked })} />
-          ${s.notify}
-        </label>
-        <label class="check">
-          <input type="checkbox" name="previews" .checked=${this.previews} ?disabled=${!this.notify} @change=${(e: Event) => this.#change({ previews: (e.target as HTMLInputElement).checked })} />
-          ${s.previews}
-        </label>
+        ${this.#check('typing', this.typing, s.typing)} ${this.#check('receipts', this.receipts, s.receipts)}
+        ${this.#check('notify', this.notify, s.notify)} ${this.#check('previews', this.previews, s.previews, !this.notify)}
       </form>
       <form @submit=${this.#export}>
         <fieldset>
@@ -194,6 +180,13 @@ export class FriendsChatSettings extends LitElement {
       </form>
       <p class="note" role="status">${this.message}</p>
     `;
+  }
+
+  #check(name: 'typing' | 'receipts' | 'notify' | 'previews', checked: boolean, label: string, disabled = false) {
+    return html`<label class="check"
+      ><input type="checkbox" name=${name} .checked=${checked} ?disabled=${disabled} @change=${(e: Event) => this.#change({ [name]: (e.target as HTMLInputElement).checked })} />
+      ${label}</label
+    >`;
   }
 
   #change(change: SettingsChange): void {

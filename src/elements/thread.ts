@@ -56,6 +56,7 @@ export class FriendsChatThread extends LitElement {
   declare private _menu: { id: string; confirm: boolean };
   /** The message the composer replies to or edits. */
   declare private _draft: { to: FoldedMessage; edit: boolean } | null;
+  #folded: FoldedMessage[] = [];
   #ticker: ReturnType<typeof setInterval> | undefined;
   #typingSent = 0;
   #sticking = false;
@@ -148,10 +149,10 @@ export class FriendsChatThread extends LitElement {
             <button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-verify', null))}>${t.verify}</button>
           </p>`
         : nothing}
-      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll}>
+      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll} @click=${this.#act}>
         ${this.hasOlder ? html`<button class="secondary older" @click=${() => this.#older()}>${t.loadOlder}</button>` : nothing}
         ${this.messages.length === 0 ? html`<p class="meta">${t.noMessages}</p>` : nothing}
-        ${foldMessages(this.messages).map((f) => {
+        ${(this.#folded = foldMessages(this.messages)).map((f) => {
           const m = f.message;
           const day = days.format(m.ts);
           const dayHeader = day !== lastDay ? html`<div class="day">${day}</div>` : nothing;
@@ -162,13 +163,13 @@ export class FriendsChatThread extends LitElement {
           return html`${dayHeader}
             <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id} tabindex="-1" @keydown=${(e: KeyboardEvent) => this.#escape(e, m.id)}>${gone
               ? nothing
-              : messageMenu(f, t.actions, this.#menu(f))}${m.quote && !gone
-              ? html`<button class="quote" @click=${() => this.dispatchEvent(new UiEvent('fc-jump', { id: m.ref! }))}>${this.#name(m.quote.from)}: ${m.quote.text || '…'}</button>`
+              : messageMenu(f, t.actions, this._menu.id === m.id, this._menu.confirm)}${m.quote && !gone
+              ? html`<button class="quote" data-act="quote">${this.#name(m.quote.from)}: ${m.quote.text || '…'}</button>`
               : nothing}${gone
               ? html`<span class="text">${f.deleted ? t.actions.deleted : t.expired}</span>`
               : m.kind === 'file'
                 ? html`<friends-chat-file .message=${m} .source=${this.fileSource}></friends-chat-file>`
-                : html`<span class="text">${messageText(f.text)}</span>`}<span class="meta">${times.format(m.ts)}${f.edited && !gone ? ` · ${t.actions.edited}` : nothing}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span>${reactionChips(f, t.actions, (id) => this.#name(id), (emoji) => this.#react(m.id, emoji))}</div>`;
+                : html`<span class="text">${messageText(f.text)}</span>`}<span class="meta">${times.format(m.ts)}${f.edited && !gone ? ` · ${t.actions.edited}` : nothing}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span>${reactionChips(f, t.actions, (id) => this.#name(id))}</div>`;
         })}
       </div>
       ${this.hasNewer
@@ -243,27 +244,19 @@ export class FriendsChatThread extends LitElement {
     return this.friend.keyChanged || this.friend.state !== 'friend';
   }
 
-  /** The toolbar of one message: what each button does (see message-actions.ts). */
-  #menu(f: FoldedMessage): Parameters<typeof messageMenu>[2] {
-    const id = f.message.id;
-    const open = this._menu.id === id;
-    const close = (): void => void (this._menu = { id: '', confirm: false });
-    return {
-      open,
-      confirm: open && this._menu.confirm,
-      toggle: () => (this._menu = { id: open ? '' : id, confirm: false }),
-      react: (emoji) => {
-        close();
-        this.#react(id, f.reactions.find((r) => r.mine)?.emoji === emoji ? '' : emoji);
-      },
-      reply: () => this.#startDraft(f, false),
-      edit: () => this.#startDraft(f, true),
-      delete: () => {
-        if (!this._menu.confirm) return void (this._menu = { id, confirm: true });
-        close();
-        this.dispatchEvent(new UiEvent('fc-delete', { id }));
-      },
-    };
+  /** Every click on a message's buttons (`data-act`, see message-actions.ts). */
+  #act(event: Event): void {
+    const button = (event.target as Element).closest<HTMLElement>('[data-act]');
+    const id = button?.closest<HTMLElement>('.message')?.dataset['id'];
+    const f = this.#folded.find((x) => x.message.id === id);
+    if (!f || !id) return;
+    const act = button!.dataset['act'];
+    const menu = this._menu;
+    this._menu = { id: act === 'more' ? (menu.id === id ? '' : id) : act === 'delete' && !menu.confirm ? id : '', confirm: act === 'delete' };
+    if (act === 'react') this.dispatchEvent(new UiEvent('fc-react', { id, emoji: button!.dataset['e']! }));
+    if (act === 'delete' && menu.confirm) this.dispatchEvent(new UiEvent('fc-delete', { id }));
+    if (act === 'reply' || act === 'edit') this.#startDraft(f, act === 'edit');
+    if (act === 'quote') this.dispatchEvent(new UiEvent('fc-jump', { id: f.message.ref! }));
   }
 
   /** Escape closes a message's toolbar; focus goes back to its "⋯" button. */
@@ -271,15 +264,10 @@ export class FriendsChatThread extends LitElement {
     if (event.key !== 'Escape' || this._menu.id !== id) return;
     this._menu = { id: '', confirm: false };
     await this.updateComplete;
-    (this.renderRoot.querySelector(`[data-id="${id}"] .more`) as HTMLElement | null)?.focus();
-  }
-
-  #react(id: string, emoji: string): void {
-    this.dispatchEvent(new UiEvent('fc-react', { id, emoji }));
+    this.renderRoot.querySelector<HTMLElement>(`[data-id="${id}"] .more`)?.focus();
   }
 
   #startDraft(to: FoldedMessage, edit: boolean): void {
-    this._menu = { id: '', confirm: false };
     this._draft = { to, edit };
     const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
     if (edit) area.value = to.text;
