@@ -12,7 +12,7 @@ const broker = await startPeerServer();
 const signaling = `peerjs://127.0.0.1:${broker.port}${broker.path}?key=${broker.key}`;
 const web = await startStaticServer({
   mounts: { '/': 'demo', '/dist/': 'dist' },
-  transform: (_p, html) => html.replaceAll('{{SIGNALING}}', signaling).replaceAll('profile="alice"', `profile="alice-${Date.now()}"`).replaceAll('profile="bob"', `profile="bob-${Date.now()}"`),
+  transform: (_p, html) => html.replaceAll('{{SIGNALING}}', signaling).replaceAll('{{MAILBOX}}', 'none').replaceAll('profile="alice"', `profile="alice-${Date.now()}"`).replaceAll('profile="bob"', `profile="bob-${Date.now()}"`),
 });
 const userDataDir = mkdtempSync(join(tmpdir(), 'fc-shots-'));
 const browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, userDataDir, args: CHROMIUM_ARGS });
