@@ -5,7 +5,7 @@ import { createEntry, type Entry, type EntryKind } from '../log/entry.js';
 import type { MessageStatus } from '../model/index.js';
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
-import { actionBody } from './actions.js';
+import { actionBody, isMessageKind } from './actions.js';
 import { EarlyEntries } from './early-entries.js';
 
 /** How far each side of a one-to-one conversation has got, persisted. */
@@ -238,11 +238,15 @@ export class Conversation {
     return { delivered: delivered > before.delivered, read: read > before.read };
   }
 
-  /** Unread entries of the friend. */
+  /**
+   * Unread messages of the friend: reactions, edits and deletions do not count (a backlog of
+   * more than 200 entries is counted by seq, without reading it).
+   */
   async unread(): Promise<number> {
     const log = await this.log();
-    const receipts = await this.receipts();
-    return Math.max(0, (log.head(this.friendId)?.seq ?? 0) - receipts.myRead);
+    const { myRead } = await this.receipts();
+    const behind = Math.max(0, (log.head(this.friendId)?.seq ?? 0) - myRead);
+    return behind && behind <= 200 ? (await log.entriesAfter(this.friendId, myRead)).filter((e) => isMessageKind(e.kind)).length : behind;
   }
 
   /** Everything of the friend's so far is read; returns the new read mark, or null if none. */

@@ -34,6 +34,8 @@ describe('message actions: reply, react, edit, delete', function () {
     const edit = await alice.engine.actions.edit(bob.id, hello.id, 'hello, Bob!');
     await waitUntil(() => alice.messages.some((m) => m.kind === 'react'), 'Alice has the reaction');
     await waitUntil(() => bob.messages.some((m) => m.id === edit.id), 'Bob has the edit');
+    // Bob's reply counts as unread for Alice, his reaction does not.
+    expect(await alice.engine.unread(bob.id)).to.equal(1);
     const atAlice = alice.messages.find((m) => m.id === reply.id)!;
     expect(atAlice.quote).to.deep.equal({ from: alice.id, text: 'hello Bob' });
     expect(alice.messages.find((m) => m.kind === 'react')).to.include({ ref: hello.id, text: '👍', from: bob.id });
