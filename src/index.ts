@@ -15,6 +15,7 @@ export type {
 } from './model/index.js';
 export { FriendsChatReadyEvent } from './events/ready-event.js';
 export { FriendsChatErrorEvent } from './events/error-event.js';
+export { FriendsChatUnreadEvent } from './events/unread-event.js';
 export { FriendsChatFriendRequestEvent } from './events/friend-request-event.js';
 export { FriendsChatFriendEvent } from './events/friend-event.js';
 export { FriendsChatPresenceEvent, type Presence } from './events/presence-event.js';

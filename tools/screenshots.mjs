@@ -12,7 +12,7 @@ const broker = await startPeerServer();
 const signaling = `peerjs://127.0.0.1:${broker.port}${broker.path}?key=${broker.key}`;
 const web = await startStaticServer({
   mounts: { '/': 'demo', '/dist/': 'dist' },
-  transform: (_p, html) => html.replaceAll('{{SIGNALING}}', signaling).replaceAll('profile="alice"', `profile="alice-${Date.now()}"`).replaceAll('profile="bob"', `profile="bob-${Date.now()}"`),
+  transform: (_p, html) => html.replaceAll('{{SIGNALING}}', signaling).replaceAll('{{MAILBOX}}', 'none').replaceAll('profile="alice"', `profile="alice-${Date.now()}"`).replaceAll('profile="bob"', `profile="bob-${Date.now()}"`),
 });
 const userDataDir = mkdtempSync(join(tmpdir(), 'fc-shots-'));
 const browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, userDataDir, args: CHROMIUM_ARGS });
@@ -26,13 +26,18 @@ try {
     const invite = await alice.createInvite();
     await bob.addFriend(invite, 'Hi Alice, it is Bob from the demo');
     const until = async (f) => {
-      for (let i = 0; i < 200 && !f(); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 200 && !(await f()); i++) await new Promise((r) => setTimeout(r, 100));
     };
     await until(() => alice.friends.some((f) => f.state === 'incoming'));
     await alice.acceptFriend(bob.profileId);
     await until(() => bob.friends.some((f) => f.state === 'friend' && f.presence === 'online'));
     await alice.sendMessage(bob.profileId, 'Hallo Bob! Schön, dass du da bist 👋');
-    await bob.sendMessage(alice.profileId, 'Hi Alice — this goes straight to you, end-to-end encrypted. https://example.org');
+    await until(async () => (await bob.history(alice.profileId)).length === 1);
+    const hello = (await bob.history(alice.profileId)).at(-1);
+    const hi = await bob.sendMessage(alice.profileId, 'Hi Alice — this goes straight to you, end-to-end encrypted. https://example.org', { replyTo: hello.id });
+    await until(async () => (await alice.history(bob.profileId)).length === 2);
+    await alice.react(bob.profileId, hi.id, '❤️');
+    await bob.react(alice.profileId, hello.id, '👍');
     await alice.sendMessage(bob.profileId, 'This one disappears in a minute.', { expiresIn: 60000 });
     await new Promise((r) => setTimeout(r, 800));
     await alice.open(bob.profileId);

@@ -11,6 +11,7 @@ import { fromHex } from '../util/bytes.js';
 import type { SecureSession } from '../session/secure-session.js';
 import type { Store } from '../storage/store.js';
 import type { SignalingState } from '../transport/signaling.js';
+import { checkIncoming, quoteOf } from './actions.js';
 import { Connections } from './connections.js';
 import { Contacts, type Contact } from './contacts.js';
 import type { Conversation, OwnEntry } from './conversation.js';
@@ -25,6 +26,7 @@ import { exportIdentity, importIdentity } from './identity-backup.js';
 import { checkExpiresIn, checkFileBody, checkText, requireMessageId } from './input-checks.js';
 import { MailboxSink } from './mailbox.js';
 import { Mailroom, type MailStats } from './mailroom.js';
+import { MessageActions } from './message-actions.js';
 import { encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
 import { SessionSync } from './session-sync.js';
@@ -52,6 +54,8 @@ export class ChatEngine {
   readonly #sinks: DeliverySink[];
   readonly #mailroom: Mailroom | undefined;
   readonly #unsubscribe: (() => void)[] = [];
+  /** Reactions, edits and deletions of messages (replies go through sendMessage). */
+  readonly actions: MessageActions;
   #stopped = false;
   /** The groups (docs/groups.md); group IDs go wherever a friend ID goes for messages. */
   groups!: Groups;
@@ -104,7 +108,7 @@ export class ChatEngine {
       receiptsOn: () => options.privacy().receipts,
       now,
       monotonic: options.monotonic ?? (() => performance.now()),
-      checkBody: (entry) => checkFileBody(entry),
+      checkBody: async (entry, c, batch) => checkFileBody(entry) ?? checkIncoming(entry, await c.log(), batch),
       onStored: (conversation, entry) => this.#onStored(conversation, entry),
       onMessageStatus: (c, id, status) => options.onMessageStatus(c.friendId, id, status),
       onWarning: options.onWarning,
@@ -126,6 +130,12 @@ export class ChatEngine {
         ...(options.mailLimit ? { limit: options.mailLimit } : {}),
       });
     }
+    this.actions = new MessageActions({
+      me: identity.profileId,
+      log: (friendId) => this.#conversations.direct(friendId).log(),
+      requireSendable: (friendId) => this.#friendship.requireSendable(friendId),
+      append: (friendId, own) => this.#appendOwn(friendId, own),
+    });
     this.#router = new FrameRouter((session) => this.#friendship.standing(session));
     this.#friendship.register(this.#router);
     this.#sync.register(this.#router);
@@ -301,10 +311,12 @@ export class ChatEngine {
 
   // ---- messages -----------------------------------------------------------------------
 
-  async sendMessage(friendId: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
+  /** A text message; with `replyTo` (a message ID of the conversation) a reply that quotes it. */
+  async sendMessage(friendId: string, text: string, options: { expiresIn?: number; replyTo?: string } = {}): Promise<ChatMessage> {
     if (this.groups.has(friendId)) return this.groups.sendMessage(friendId, text);
     checkText(text);
     const expiresIn = checkExpiresIn(options?.expiresIn);
+    if (options?.replyTo !== undefined) return this.actions.act(friendId, 'reply', options.replyTo, text, expiresIn);
     this.#friendship.requireSendable(friendId);
     return this.#appendOwn(friendId, { kind: 'text', body: text, ...(expiresIn !== undefined ? { expiresIn } : {}) });
   }
@@ -488,7 +500,10 @@ export class ChatEngine {
 
   async #toMessage(conversation: Conversation, entry: Entry, status?: MessageStatus): Promise<ChatMessage> {
     const progress = entry.kind === 'file' ? await this.#files.progress(entry.id) : undefined;
-    return toMessage(entry, conversation.id, conversation.friendId, this.identity.profileId, status, progress);
+    const message = toMessage(entry, conversation.id, conversation.friendId, this.identity.profileId, status, progress);
+    const log = entry.kind === 'reply' ? await conversation.log() : undefined;
+    const quote = log && (await quoteOf(entry, (id) => log.find(id)));
+    return quote ? { ...message, quote } : message;
   }
 
   /** Where a file of the conversation with `friendId` stands; undefined if it is not one of theirs. */

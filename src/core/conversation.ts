@@ -5,6 +5,7 @@ import { createEntry, type Entry, type EntryKind } from '../log/entry.js';
 import type { MessageStatus } from '../model/index.js';
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
+import { actionBody, isMessageKind } from './actions.js';
 import { EarlyEntries } from './early-entries.js';
 
 /** How far each side of a one-to-one conversation has got, persisted. */
@@ -157,9 +158,9 @@ export class Conversation {
         await own.undo?.(entry);
         throw new FriendsChatError('internal', `could not store the message (${result})`);
       }
-      this.scheduleExpiry();
       this.#c.onMessageStatus(this, entry.id, 'sending');
       outbox.push(entry);
+      await this.#erase([entry]);
       await own.after?.(entry);
       return entry;
     });
@@ -196,7 +197,7 @@ export class Conversation {
         if ((await log.append(next, this.#c.now())) !== 'stored') break;
         stored.push(next);
       }
-      this.scheduleExpiry();
+      await this.#erase(stored);
     }
     return { stored, gap, refused };
   }
@@ -237,11 +238,15 @@ export class Conversation {
     return { delivered: delivered > before.delivered, read: read > before.read };
   }
 
-  /** Unread entries of the friend. */
+  /**
+   * Unread messages of the friend: reactions, edits and deletions do not count (a backlog of
+   * more than 200 entries is counted by seq, without reading it).
+   */
   async unread(): Promise<number> {
     const log = await this.log();
-    const receipts = await this.receipts();
-    return Math.max(0, (log.head(this.friendId)?.seq ?? 0) - receipts.myRead);
+    const { myRead } = await this.receipts();
+    const behind = Math.max(0, (log.head(this.friendId)?.seq ?? 0) - myRead);
+    return behind && behind <= 200 ? (await log.entriesAfter(this.friendId, myRead)).filter((e) => isMessageKind(e.kind)).length : behind;
   }
 
   /** Everything of the friend's so far is read; returns the new read mark, or null if none. */
@@ -275,6 +280,27 @@ export class Conversation {
     const next = this.#queue.catch(() => {}).then(run);
     this.#queue = next;
     return next;
+  }
+
+  /**
+   * Stored tombstones (`delete` entries, checked to be by the message's author): the message
+   * and its edits lose their bodies here, in the outbox too, as at a self-destruct expiry.
+   */
+  async #erase(entries: Entry[]): Promise<void> {
+    const log = await this.log();
+    const ids: string[] = [];
+    for (const entry of entries) {
+      const ref = entry.kind === 'delete' ? actionBody(entry)?.r : undefined;
+      const target = ref ? await log.find(ref) : undefined;
+      if (!target) continue;
+      const edits = (await log.entriesAfter(target.author, target.seq)).filter((e) => e.kind === 'edit' && actionBody(e)?.r === ref);
+      ids.push(target.id, ...edits.map((e) => e.id));
+    }
+    if (ids.length === 0) return this.scheduleExpiry();
+    log.erase(ids);
+    const outbox = await this.outbox();
+    for (const [i, { body: _body, ...rest }] of outbox.entries()) if (ids.includes(rest.id)) outbox[i] = rest;
+    await this.expire();
   }
 
   /** Strips expired bodies now and arms the timer for the next expiry. */

@@ -1,4 +1,5 @@
 import type { Entry } from '../log/entry.js';
+import { actionBody } from './actions.js';
 import type { ChatMessage, FileInfo, FileProgress, MessageStatus } from '../model/index.js';
 
 export type { ChatMessage, MessageStatus } from '../model/index.js';
@@ -25,6 +26,12 @@ export function toMessage(
     seq: entry.seq,
     expired: entry.body === undefined,
   };
+  const action = actionBody(entry);
+  if (action) {
+    message.ref = action.r;
+    message.text = action.t ?? action.e ?? '';
+  } else if (entry.kind !== 'text') message.text = '';
+  if (entry.body === undefined && entry.expiresAt === undefined) message.deleted = true;
   if (entry.expiresAt !== undefined) message.expiresAt = entry.expiresAt;
   if (entry.late !== undefined) message.late = true;
   if (!incoming && status) message.status = status;

@@ -34,8 +34,12 @@ export interface SessionSyncOptions {
   now(): number;
   /** A clock for rate limits (monotonic). */
   monotonic(): number;
-  /** Checks a verified entry's body beyond the entry format (a file's manifest); a reason to refuse it. */
-  checkBody(entry: Entry): string | undefined;
+  /**
+   * Checks a verified entry's body beyond the entry format (a file's manifest, what an action
+   * acts on, looked up in the log and the batch so far): a reason to refuse it, or null to
+   * drop it silently (it acts on a message still missing behind a gap; it comes again).
+   */
+  checkBody(entry: Entry, conversation: Conversation, batch: Entry[]): Promise<string | null | undefined>;
   /** An entry of someone else was stored. */
   onStored(conversation: Conversation, entry: Entry): Promise<void>;
   onMessageStatus(conversation: Conversation, messageId: string, status: 'sent'): void;
@@ -159,7 +163,8 @@ export class SessionSync implements DeliverySink {
         continue;
       }
       const verified = await verifyEntry(shaped.entry, conversation.id, this.#o.now(), { legacy: true });
-      const refusal = 'error' in verified ? verified.error : this.#o.checkBody(verified.entry);
+      const refusal = 'error' in verified ? verified.error : await this.#o.checkBody(verified.entry, conversation, checked);
+      if (refusal === null) continue;
       if (refusal !== undefined) {
         this.#o.onWarning('bad-frame', peer, `refused an entry: ${refusal}`);
         if ('forged' in verified) forged++;

@@ -15,6 +15,7 @@ import { displayName, nameContext } from './display-name.js';
 import type { RosterEntry } from './models/roster-model.js';
 import type { FriendsChatThread } from './thread.js';
 import { translationContext } from './translation-context.js';
+import { allowNotifications } from './controllers/notifier.js';
 import { settingsPatch } from './settings.js';
 import type { UiEvent, UiEventDetails, UiEventType } from './ui-event.js';
 
@@ -57,7 +58,8 @@ const ENGINE_ATTRIBUTES = ['profile', 'signaling', 'iceServers', 'relayOnly', 's
  * @event friends-chat-friend-request - Someone asked to become friends (`friend`).
  * @event friends-chat-friend - A friendship was made (`friend`).
  * @event friends-chat-presence - A friend went `online`, `offline` or `connecting`.
- * @event friends-chat-message - A message from a friend arrived (`message`).
+ * @event friends-chat-message - A message from a friend arrived (`message`; its `kind` tells a text, file or reply from a reaction, edit or deletion of `ref`).
+ * @event friends-chat-unread - The unread counts changed (`total`, and `byFriend`).
  * @event friends-chat-message-status - An own message is `sending`, `sent`, `delivered`, `read` or `failed`.
  * @event friends-chat-file-progress - A file transfer moved on (`state`, `bytes` of `total`, `direction`).
  * @event friends-chat-security-warning - A peer failed authentication or a friend's key changed (`reason`).
@@ -84,6 +86,8 @@ export class FriendsChatElement extends LitElement {
     mailbox: { reflect: true },
     lock: { reflect: true },
     autoLock: { attribute: 'auto-lock', type: Number, reflect: true },
+    notifications: { type: Boolean, reflect: true },
+    notificationPreviews: { attribute: 'notification-previews', type: Boolean, reflect: true },
     _panel: { state: true },
   };
 
@@ -117,6 +121,10 @@ export class FriendsChatElement extends LitElement {
   declare lock: string;
   /** Minutes without a key press or pointer in the widget before a chat with a lock locks itself; 0: never. */
   declare autoLock: number;
+  /** System notifications of friends' messages while the page is hidden (the settings ask the browser's permission when the user turns them on). */
+  declare notifications: boolean;
+  /** Notifications show the message text, not only who wrote. */
+  declare notificationPreviews: boolean;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */
   declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string };
@@ -143,6 +151,8 @@ export class FriendsChatElement extends LitElement {
     this.mailbox = '';
     this.lock = 'none';
     this.autoLock = 0;
+    this.notifications = false;
+    this.notificationPreviews = false;
     this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '' };
   }
 
@@ -159,6 +169,11 @@ export class FriendsChatElement extends LitElement {
   /** The broker registration: `starting`, `connecting`, `online` or `offline`. */
   get signalingState(): SignalingState | 'starting' {
     return this.#chat.signalingState;
+  }
+
+  /** Unread messages in all conversations; `friends-chat-unread` tells when it changes. */
+  get unread(): number {
+    return this.#chat.unread;
   }
 
   /** A snapshot of all contacts: friends, requests in and out, declined and blocked. */
@@ -244,9 +259,24 @@ export class FriendsChatElement extends LitElement {
     });
   }
 
-  /** Persists, then sends, a text message; resolves with it (status `sending` or `sent`). */
-  sendMessage(id: string, text: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
+  /** Persists, then sends, a text message (with `replyTo`, a message ID: a reply quoting it); resolves with it (status `sending` or `sent`). */
+  sendMessage(id: string, text: string, options: { expiresIn?: number; replyTo?: string } = {}): Promise<ChatMessage> {
     return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.sendMessage(id, text, options)));
+  }
+
+  /** Reacts to a message with 👍 ❤️ 😂 😮 😢 or 🙏 (one per person; '' takes it back). */
+  react(id: string, messageId: string, emoji: string): Promise<ChatMessage> {
+    return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.react(id, messageId, emoji)));
+  }
+
+  /** Changes the text of an own message on both sides, marked "edited"; earlier texts stay in the log. */
+  editMessage(id: string, messageId: string, text: string): Promise<ChatMessage> {
+    return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.edit(id, messageId, text)));
+  }
+
+  /** Deletes an own message for everyone: a signed tombstone; its text goes on both sides. */
+  deleteMessage(id: string, messageId: string): Promise<ChatMessage> {
+    return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.delete(id, messageId)));
   }
 
   /**
@@ -404,7 +434,16 @@ export class FriendsChatElement extends LitElement {
       elsewhere: chat.elsewhere,
       profileId: chat.profileId,
       settings: panel.settings
-        ? { displayName: this.displayName, theme, typing: !this.noTypingIndicators, receipts: !this.noReadReceipts, backup: panel.backup, message: panel.message }
+        ? {
+            displayName: this.displayName,
+            theme,
+            typing: !this.noTypingIndicators,
+            receipts: !this.noReadReceipts,
+            notify: this.notifications,
+            previews: this.notificationPreviews,
+            backup: panel.backup,
+            message: panel.message,
+          }
         : null,
       toggleSettings: () => this.#setPanel({ settings: !panel.settings, backup: '', message: '' }),
       friends: chat.roster.entries,
@@ -442,7 +481,11 @@ export class FriendsChatElement extends LitElement {
       'fc-decline': ({ id }) => ui(this.declineFriend(id)),
       'fc-add': ({ text, note }) => ui(this.addFriend(text, note || undefined)),
       'fc-invite': () => ui(this.createInvite()),
-      'fc-send': ({ text }) => ui(this.sendMessage(friend(), text)),
+      'fc-send': ({ text, replyTo }) => ui(this.sendMessage(friend(), text, replyTo ? { replyTo } : {})),
+      'fc-react': ({ id, emoji }) => ui(this.react(friend(), id, emoji)),
+      'fc-edit': ({ id, text }) => ui(this.editMessage(friend(), id, text)),
+      'fc-delete': ({ id }) => ui(this.deleteMessage(friend(), id)),
+      'fc-jump': ({ id }) => ui(this.#jump(id)),
       'fc-files': ({ files }) => this.#chat.sendInOrder(files, (file) => this.sendFile(friend(), file)),
       'fc-cancel-file': ({ id }) => ui(this.cancelFile(friend(), id)),
       'fc-download-file': ({ id }) => ui(this.downloadFile(friend(), id)),
@@ -451,7 +494,11 @@ export class FriendsChatElement extends LitElement {
       'fc-verify': () => ui(this.verifyFriend(friend())),
       'fc-load-older': () => ui(this.#chat.thread.loadOlder()),
       'fc-load-newer': () => ui(this.open(friend())),
-      'fc-settings': (change) => Object.assign(this, settingsPatch(change)),
+      'fc-settings': (change) => {
+        Object.assign(this, settingsPatch(change));
+        // Asked only now, after the user's click; refused: the setting goes back off.
+        if (change.notify) ui(allowNotifications().then((ok) => ok || ((this.notifications = false), this.#setPanel({ message: translation(this.#lang).settings.denied }))));
+      },
       'fc-export': ({ passphrase }) => this.#settingsAction(this.exportIdentity(passphrase).then((backup) => this.#setPanel({ backup })), 'exported'),
       'fc-import': ({ backup, passphrase }) => this.#settingsAction(this.importIdentity(backup, passphrase), 'restored'),
       'fc-create-group': ({ name, members }) => ui(this.createGroup(name, members).then((g) => this.open(g.id))),
@@ -464,6 +511,16 @@ export class FriendsChatElement extends LitElement {
           : this.setAdmin(friend(), target, op === 'admin'),
         ),
     };
+  }
+
+  /** Loads older pages (up to 20) until the message is in the thread, then shows it. */
+  async #jump(id: string): Promise<void> {
+    const thread = this.#chat.thread;
+    for (let i = 0; i < 20 && thread.hasOlder && !thread.messages.some((m) => m.id === id); i++) await thread.loadOlder();
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null;
+    await view?.updateComplete;
+    view?.reveal(id);
   }
 
   #settingsAction(call: Promise<unknown>, done: 'exported' | 'restored'): void {

@@ -25,7 +25,7 @@ export interface ChatView {
   error: FriendsChatError | null;
   elsewhere: boolean;
   profileId: string;
-  settings: { displayName: string; theme: Theme; typing: boolean; receipts: boolean; backup: string; message: string } | null;
+  settings: { displayName: string; theme: Theme; typing: boolean; receipts: boolean; notify: boolean; previews: boolean; backup: string; message: string } | null;
   toggleSettings: () => void;
   /** Who else has which name: a name that is not unique is shown with a short ID. */
   names: NameContext;
@@ -72,6 +72,8 @@ export function renderChat(v: ChatView): TemplateResult {
             .lang=${v.lang}
             .typing=${settings.typing}
             .receipts=${settings.receipts}
+            .notify=${settings.notify}
+            .previews=${settings.previews}
             .backup=${settings.backup}
             .message=${settings.message}
           ></friends-chat-settings>`

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import type { RosterEntry } from './models/roster-model.js';
+import { avatar, avatarStyles } from './avatar.js';
 import { displayName, nameContext, type NameContext } from './display-name.js';
 import { safeText } from '../util/text-safety.js';
 import './qr-code.js';
@@ -16,7 +17,7 @@ export type { RosterEntry } from './models/roster-model.js';
  * to its parent with `fc-*` events.
  */
 export class FriendsChatRoster extends LitElement {
-  static override styles = [sharedStyles, rosterStyles];
+  static override styles = [sharedStyles, rosterStyles, avatarStyles];
   static override properties = {
     friends: { attribute: false },
     selected: {},
@@ -73,6 +74,7 @@ export class FriendsChatRoster extends LitElement {
                   aria-current=${this.selected === f.id ? 'true' : 'false'}
                   @click=${() => this.#emit('fc-open', f.id)}
                 >
+                  ${avatar(f.id, displayName(f, t, names), true)}
                   <span class="dot" data-presence=${f.presence} aria-hidden="true"></span>
                   <span class="visually-hidden">${t.presence[f.presence]}${f.unread ? `, ${t.unread(f.unread)}` : ''}:</span>
                   <span class="name">${displayName(f, t, names)}

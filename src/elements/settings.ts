@@ -15,6 +15,8 @@ export function settingsPatch(change: SettingsChange): Record<string, string | b
   if (change.lang === 'en' || change.lang === 'de') patch['lang'] = change.lang;
   if (change.typing !== undefined) patch['noTypingIndicators'] = !change.typing;
   if (change.receipts !== undefined) patch['noReadReceipts'] = !change.receipts;
+  if (change.notify !== undefined) patch['notifications'] = change.notify;
+  if (change.previews !== undefined) patch['notificationPreviews'] = change.previews;
   return patch;
 }
 
@@ -87,6 +89,8 @@ export class FriendsChatSettings extends LitElement {
     lang: {},
     typing: { type: Boolean },
     receipts: { type: Boolean },
+    notify: { type: Boolean },
+    previews: { type: Boolean },
     backup: {},
     message: {},
   };
@@ -97,6 +101,8 @@ export class FriendsChatSettings extends LitElement {
   declare lang: Lang;
   declare typing: boolean;
   declare receipts: boolean;
+  declare notify: boolean;
+  declare previews: boolean;
   /** The exported backup text, once made. */
   declare backup: string;
   /** The outcome of the last backup action, shown to the user. */
@@ -109,6 +115,8 @@ export class FriendsChatSettings extends LitElement {
     this.lang = 'en';
     this.typing = true;
     this.receipts = true;
+    this.notify = false;
+    this.previews = false;
     this.backup = '';
     this.message = '';
   }
@@ -135,14 +143,8 @@ export class FriendsChatSettings extends LitElement {
             <option value="de" ?selected=${this.lang === 'de'}>Deutsch</option>
           </select>
         </label>
-        <label class="check">
-          <input type="checkbox" name="typing" .checked=${this.typing} @change=${(e: Event) => this.#change({ typing: (e.target as HTMLInputElement).checked })} />
-          ${s.typing}
-        </label>
-        <label class="check">
-          <input type="checkbox" name="receipts" .checked=${this.receipts} @change=${(e: Event) => this.#change({ receipts: (e.target as HTMLInputElement).checked })} />
-          ${s.receipts}
-        </label>
+        ${this.#check('typing', this.typing, s.typing)} ${this.#check('receipts', this.receipts, s.receipts)}
+        ${this.#check('notify', this.notify, s.notify)} ${this.#check('previews', this.previews, s.previews, !this.notify)}
       </form>
       <form @submit=${this.#export}>
         <fieldset>
@@ -178,6 +180,13 @@ export class FriendsChatSettings extends LitElement {
       </form>
       <p class="note" role="status">${this.message}</p>
     `;
+  }
+
+  #check(name: 'typing' | 'receipts' | 'notify' | 'previews', checked: boolean, label: string, disabled = false) {
+    return html`<label class="check"
+      ><input type="checkbox" name=${name} .checked=${checked} ?disabled=${disabled} @change=${(e: Event) => this.#change({ [name]: (e.target as HTMLInputElement).checked })} />
+      ${label}</label
+    >`;
   }
 
   #change(change: SettingsChange): void {

@@ -2,11 +2,14 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { FriendInfo } from '../core/friend-info.js';
 import type { ChatMessage } from '../core/message.js';
 import type { Lang } from '../i18n/index.js';
+import { avatar, avatarStyles } from './avatar.js';
 import { displayName, type NameContext } from './display-name.js';
 import './file-message.js';
 import type { FileSource } from './file-message.js';
 import { systemLine, type NameOf } from './group-lines.js';
+import { messageMenu, messageActionStyles, reactionChips } from './message-actions.js';
 import { messageText } from './message-text.js';
+import { foldMessages, type FoldedMessage } from './models/message-folds.js';
 import { sharedStyles } from './shared.styles.js';
 import { threadStyles } from './thread.styles.js';
 import { useTranslation } from './translation-context.js';
@@ -18,7 +21,7 @@ import { UiEvent } from './ui-event.js';
  * `<friends-chat>`; it talks to its parent with `fc-*` events.
  */
 export class FriendsChatThread extends LitElement {
-  static override styles = [sharedStyles, threadStyles];
+  static override styles = [sharedStyles, threadStyles, messageActionStyles, avatarStyles];
   static override properties = {
     friend: { attribute: false },
     messages: { attribute: false },
@@ -33,6 +36,8 @@ export class FriendsChatThread extends LitElement {
     subtitle: {},
     _now: { state: true },
     _dragging: { state: true },
+    _menu: { state: true },
+    _draft: { state: true },
   };
 
   declare friend: FriendInfo;
@@ -54,6 +59,11 @@ export class FriendsChatThread extends LitElement {
   declare subtitle: string | undefined;
   declare private _now: number;
   declare private _dragging: boolean;
+  /** The message whose action toolbar is open ('' none); `confirm` once Delete was pressed. */
+  declare private _menu: { id: string; confirm: boolean };
+  /** The message the composer replies to or edits. */
+  declare private _draft: { to: FoldedMessage; edit: boolean } | null;
+  #folded: FoldedMessage[] = [];
   #ticker: ReturnType<typeof setInterval> | undefined;
   #typingSent = 0;
   #sticking = false;
@@ -67,6 +77,8 @@ export class FriendsChatThread extends LitElement {
     this.safetyNumber = '';
     this._now = Date.now();
     this._dragging = false;
+    this._menu = { id: '', confirm: false };
+    this._draft = null;
     this.fileSource = async () => undefined;
   }
 
@@ -134,6 +146,7 @@ export class FriendsChatThread extends LitElement {
     return html`
       <div class="header">
         <button class="secondary back" part="back" @click=${() => this.dispatchEvent(new UiEvent('fc-back', null))}>${t.back}</button>
+        ${avatar(friend.id, displayName(friend, t, this.names), true)}
         <span class="name">${displayName(friend, t, this.names)}</span>
         <span class="meta">${this.subtitle ?? t.presence[friend.presence]}</span>
       </div>
@@ -143,29 +156,40 @@ export class FriendsChatThread extends LitElement {
             <button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-verify', null))}>${t.verify}</button>
           </p>`
         : nothing}
-      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll}>
+      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll} @click=${this.#act}>
         ${this.hasOlder ? html`<button class="secondary older" @click=${() => this.#older()}>${t.loadOlder}</button>` : nothing}
         ${this.messages.length === 0 ? html`<p class="meta">${t.noMessages}</p>` : nothing}
-        ${this.messages.map((m) => {
+        ${(this.#folded = foldMessages(this.messages)).map((f) => {
+          const m = f.message;
           const day = days.format(m.ts);
           const dayHeader = day !== lastDay ? html`<div class="day">${day}</div>` : nothing;
           lastDay = day;
           if (m.system) return html`${dayHeader}<div class="system meta" data-id=${m.id}>${systemLine(t, m, this.nameOf!)}</div>`;
           const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
           // Gone the moment its time is up, even before the engine has stripped it.
-          const gone = m.expired || (m.expiresAt !== undefined && left === 0);
+          const gone = f.deleted || m.expired || (m.expiresAt !== undefined && left === 0);
           return html`${dayHeader}
-            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id}>${m.incoming && this.nameOf ? html`<span class="meta">${this.nameOf(m.from)}</span>` : nothing}${gone
-              ? html`<span class="text">${t.expired}</span>`
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id} tabindex="-1" @keydown=${(e: KeyboardEvent) => this.#escape(e, m.id)}>${m.incoming && this.nameOf ? html`<span class="meta">${this.nameOf(m.from)}</span>` : nothing}${gone || this.nameOf
+              ? nothing
+              : messageMenu(f, t.actions, this._menu.id === m.id, this._menu.confirm)}${m.quote && !gone
+              ? html`<button class="quote" data-act="quote">${this.#name(m.quote.from)}: ${m.quote.text || '…'}</button>`
+              : nothing}${gone
+              ? html`<span class="text">${f.deleted ? t.actions.deleted : t.expired}</span>`
               : m.kind === 'file'
                 ? html`<friends-chat-file .message=${m} .source=${this.fileSource}></friends-chat-file>`
-                : html`<span class="text">${messageText(m.text)}</span>`}<span class="meta">${times.format(m.ts)}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span></div>`;
+                : html`<span class="text">${messageText(f.text)}</span>`}<span class="meta">${times.format(m.ts)}${f.edited && !gone ? ` · ${t.actions.edited}` : nothing}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span>${reactionChips(f, t.actions, (id) => this.#name(id))}</div>`;
         })}
       </div>
       ${this.hasNewer
         ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new UiEvent('fc-load-newer', null))}>${t.jumpToNewest}</button>`
         : nothing}
       <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t, this.names)) : ''}</div>
+      ${this._draft
+        ? html`<div class="replying">
+            <span>${this._draft.edit ? t.actions.editing : t.actions.replyTo(this.#name(this._draft.to.message.from))}: ${this._draft.to.text}</span>
+            <button class="secondary" @click=${() => this.#endDraft()}>${t.actions.cancel}</button>
+          </div>`
+        : nothing}
       <form
         @submit=${this.#submit}
         part="composer"
@@ -228,12 +252,60 @@ export class FriendsChatThread extends LitElement {
     return this.friend.keyChanged || this.friend.state !== 'friend';
   }
 
+  /** Every click on a message's buttons (`data-act`, see message-actions.ts). */
+  #act(event: Event): void {
+    const button = (event.target as Element).closest<HTMLElement>('[data-act]');
+    const id = button?.closest<HTMLElement>('.message')?.dataset['id'];
+    const f = this.#folded.find((x) => x.message.id === id);
+    if (!f || !id) return;
+    const act = button!.dataset['act'];
+    const menu = this._menu;
+    this._menu = { id: act === 'more' ? (menu.id === id ? '' : id) : act === 'delete' && !menu.confirm ? id : '', confirm: act === 'delete' };
+    if (act === 'react') this.dispatchEvent(new UiEvent('fc-react', { id, emoji: button!.dataset['e']! }));
+    if (act === 'delete' && menu.confirm) this.dispatchEvent(new UiEvent('fc-delete', { id }));
+    if (act === 'reply' || act === 'edit') this.#startDraft(f, act === 'edit');
+    if (act === 'quote') this.dispatchEvent(new UiEvent('fc-jump', { id: f.message.ref! }));
+  }
+
+  /** Escape closes a message's toolbar; focus goes back to its "⋯" button. */
+  async #escape(event: KeyboardEvent, id: string): Promise<void> {
+    if (event.key !== 'Escape' || this._menu.id !== id) return;
+    this._menu = { id: '', confirm: false };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-id="${id}"] .more`)?.focus();
+  }
+
+  #startDraft(to: FoldedMessage, edit: boolean): void {
+    this._draft = { to, edit };
+    const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
+    if (edit) area.value = to.text;
+    area.focus();
+  }
+
+  #endDraft(): void {
+    if (this._draft?.edit) (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement).value = '';
+    this._draft = null;
+  }
+
+  #name(id: string): string {
+    return id === this.friend.id ? displayName(this.friend, this.#t(), this.names) : this.#t().actions.you;
+  }
+
+  /** Scrolls to a message and focuses it (a reply's quote jumps to its original). */
+  reveal(id: string): boolean {
+    const target = this.renderRoot.querySelector(`[data-id="${id}"]`) as HTMLElement | null;
+    target?.scrollIntoView({ block: 'center' });
+    target?.focus();
+    return !!target;
+  }
+
   /** Focuses the composer (keyboard users land there after opening a friend). */
   focusComposer(): void {
     (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement | null)?.focus();
   }
 
   #keydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this._draft) this.#endDraft();
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.#send();
@@ -257,7 +329,10 @@ export class FriendsChatThread extends LitElement {
     const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
     const text = area.value;
     if (!text.trim()) return;
-    this.dispatchEvent(new UiEvent('fc-send', { text }));
+    const draft = this._draft;
+    if (draft?.edit) this.dispatchEvent(new UiEvent('fc-edit', { id: draft.to.message.id, text }));
+    else this.dispatchEvent(new UiEvent('fc-send', draft ? { text, replyTo: draft.to.message.id } : { text }));
+    this._draft = null;
     area.value = '';
     this.#typingSent = 0;
   }

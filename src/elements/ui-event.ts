@@ -7,6 +7,8 @@ export interface SettingsChange {
   lang?: Lang;
   typing?: boolean;
   receipts?: boolean;
+  notify?: boolean;
+  previews?: boolean;
 }
 
 /** What each internal event of the widget's parts carries up to the root element. */
@@ -16,7 +18,11 @@ export interface UiEventDetails {
   'fc-decline': { id: string };
   'fc-add': { text: string; note: string };
   'fc-invite': null;
-  'fc-send': { text: string };
+  'fc-send': { text: string; replyTo?: string };
+  'fc-react': { id: string; emoji: string };
+  'fc-edit': { id: string; text: string };
+  'fc-delete': { id: string };
+  'fc-jump': { id: string };
   'fc-files': { files: File[] };
   'fc-cancel-file': { id: string };
   'fc-download-file': { id: string };

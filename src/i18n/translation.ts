@@ -67,6 +67,9 @@ export interface Translation {
     restoreBackup: string;
     exported: string;
     restored: string;
+    notify: string;
+    previews: string;
+    denied: string;
   };
   /** Groups (docs/groups.md); `line` words the system lines of a group's thread. */
   group: {
@@ -121,6 +124,21 @@ export interface Translation {
     open: (name: string) => string;
     close: string;
     progressLabel: (name: string) => string;
+  };
+  /** Reply, react, edit, delete (elements/message-actions.ts). */
+  actions: {
+    menu: string;
+    reply: string;
+    edit: string;
+    delete: string;
+    confirmDelete: string;
+    deleted: string;
+    edited: string;
+    cancel: string;
+    you: string;
+    replyTo: (name: string) => string;
+    editing: string;
+    reactedBy: (names: string) => string;
   };
 }
 

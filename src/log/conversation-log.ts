@@ -208,6 +208,25 @@ export class ConversationLog {
     });
   }
 
+  /** The entry with this ID, if held; its clock says which pages to read. */
+  find(id: string): Promise<Entry | undefined> {
+    return this.#serial(async () => {
+      const clock = await this.#clockOf(id);
+      for (let p = this.#dir.length - 1; clock !== undefined && p >= 0; p--) {
+        const first = this.#dir[p]!.first.clock;
+        if (first > clock) continue;
+        const hit = (await this.#page(this.#dir[p]!.n)).find((e) => e.id === id);
+        if (hit || first < clock) return hit;
+      }
+      return undefined;
+    });
+  }
+
+  /** Entries deleted for everyone: their bodies go at the next `expire`, as at an expiry. */
+  erase(ids: string[]): void {
+    for (const id of ids) this.#index.expiring[id] = 0;
+  }
+
   /** Strips the body of every entry whose time is up; returns their ids. */
   expire(now: number): Promise<string[]> {
     return this.#serial(async () => {

@@ -11,8 +11,11 @@ export const MAX_CLOCK_SKEW = 24 * 60 * 60 * 1000;
 /** An entry depends on at most this many heads: one per other author of a group of 50, and some. */
 export const MAX_DEPS = 64;
 
-/** `member`, `key` and `sealed` exist only in group logs (docs/groups.md). */
-export type EntryKind = 'text' | 'file' | 'member' | 'key' | 'sealed';
+/**
+ * `member`, `key` and `sealed` exist only in group logs (docs/groups.md); `reply` is a message
+ * that quotes another, `react`, `edit` and `delete` act on one (core/actions.ts).
+ */
+export type EntryKind = 'text' | 'file' | 'reply' | 'react' | 'edit' | 'delete' | 'member' | 'key' | 'sealed';
 const GROUP_KINDS: ReadonlySet<string> = new Set(['member', 'key', 'sealed']);
 
 /**
@@ -98,7 +101,7 @@ const entryShape = obj({
   deps: arr(hexOf(32), MAX_DEPS),
   clock: int(1, 2 ** 45),
   ts: int(0, 2 ** 50),
-  kind: literal('text', 'file', 'member', 'key', 'sealed'),
+  kind: literal('text', 'file', 'reply', 'react', 'edit', 'delete', 'member', 'key', 'sealed'),
   bodyHash: hexOf(32),
   expiresAt: optional(int(0, 2 ** 50)),
   sig: hexOf(64),

@@ -44,9 +44,16 @@ export interface ChatMessage {
   /** The author's profile ID. */
   from: string;
   incoming: boolean;
-  kind: 'text' | 'file';
-  /** The text; '' once a self-destructing message has expired. */
+  /** `reply` quotes `ref`; `react` (text: the emoji, '' takes it back), `edit` (text: the new text) and `delete` act on `ref`. */
+  kind: 'text' | 'file' | 'reply' | 'react' | 'edit' | 'delete';
+  /** The text; '' once a self-destructing message has expired or was deleted. */
   text: string;
+  /** The message a reply, reaction, edit or deletion refers to. */
+  ref?: string;
+  /** A reply's quoted original: its author and the start of its text ('' if gone). */
+  quote?: { from: string; text: string };
+  /** Deleted for everyone by its author. */
+  deleted?: boolean;
   ts: number;
   seq: number;
   expiresAt?: number;

@@ -119,12 +119,14 @@ describe('XSS: peer-controlled text is only ever text', function () {
     expect(window.__xss).to.deep.equal([]);
     const elements = deepElements(alice.el.shadowRoot!);
     // Where peer text is shown (messages, roster entries), only our own few tags may appear.
-    const shown = elements.filter((e) => e.closest('.messages, li'));
+    // Generated avatars (elements/avatar.ts) are our own SVG; their initials are a text node.
+    const avatar = (e: Element): boolean => !!e.closest('svg.avatar');
+    const shown = elements.filter((e) => e.closest('.messages, li') && !avatar(e));
     const tags = new Set(shown.map((e) => e.localName));
     expect([...tags].filter((t) => !['div', 'span', 'a', 'br', 'button', 'p', 'li'].includes(t))).to.deep.equal([]);
-    // Our own drawings (the invite QR code, the paperclip icon) are the only SVG the widget makes.
+    // Our own drawings (the invite QR code, the paperclip icon, avatars) are the only SVG the widget makes.
     const ours = (e: Element): boolean =>
-      (e.getRootNode() as ShadowRoot).host?.localName === 'friends-chat-qr-code' || (e.localName === 'svg' && !!e.closest('button.attach'));
+      (e.getRootNode() as ShadowRoot).host?.localName === 'friends-chat-qr-code' || (e.localName === 'svg' && !!e.closest('button.attach')) || avatar(e);
     for (const bad of ['script', 'img', 'svg', 'iframe', 'object', 'embed', 'video', 'audio', 'math', 'style', 'base', 'meta', 'link', 'frameset', 'table', 'marquee', 'details']) {
       expect(elements.some((e) => e.localName === bad && !ours(e)), `no <${bad}> anywhere`).to.equal(false);
     }

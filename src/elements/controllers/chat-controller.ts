@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FriendsChatHooks } from '../../app/create-friends-chat.js';
 import { defaultRegistry } from '../../app/default-registry.js';
-import { checkAutoDownloadLimit, checkConnection, checkMaxFileSize, type ConnectionAttributes } from '../../config/attributes.js';
+import { checkAutoDownloadLimit, checkConnection, checkLang, checkMaxFileSize, type ConnectionAttributes } from '../../config/attributes.js';
 import type { ChatEngine } from '../../core/chat-engine.js';
 import { toFriendInfo } from '../../core/friend-info.js';
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
@@ -15,14 +15,18 @@ import { FriendsChatMessageStatusEvent } from '../../events/message-status-event
 import { FriendsChatPresenceEvent } from '../../events/presence-event.js';
 import { FriendsChatReadyEvent } from '../../events/ready-event.js';
 import { FriendsChatSecurityWarningEvent } from '../../events/security-warning-event.js';
-import type { FriendInfo } from '../../model/index.js';
+import { FriendsChatUnreadEvent } from '../../events/unread-event.js';
+import { translation } from '../../i18n/index.js';
+import type { ChatMessage, FriendInfo } from '../../model/index.js';
 import { isManualCapable, type ManualCapable } from '../../transport/manual-capable.js';
 import type { SignalingRegistry } from '../../transport/registry.js';
 import type { SignalingState } from '../../transport/signaling.js';
-import { RosterModel } from '../models/roster-model.js';
+import { displayName } from '../display-name.js';
+import { RosterModel, type RosterEntry } from '../models/roster-model.js';
 import { ThreadWindow } from '../models/thread-window.js';
 import { TypingModel } from '../models/typing-model.js';
 import { EngineController } from './engine-controller.js';
+import { notify } from './notifier.js';
 
 /** What the controller reads from the root element: its attributes, and where events go. */
 export interface ChatHost extends ReactiveControllerHost, EventTarget, ConnectionAttributes {
@@ -32,6 +36,10 @@ export interface ChatHost extends ReactiveControllerHost, EventTarget, Connectio
   readonly noReadReceipts: boolean;
   readonly maxFileSize: number;
   readonly autoDownloadLimit: number;
+  readonly lang: string;
+  readonly notifications: boolean;
+  readonly notificationPreviews: boolean;
+  open(id: string): Promise<void>;
 }
 
 /**
@@ -52,6 +60,9 @@ export class ChatController implements ReactiveController {
   elsewhere = false;
   /** The store is locked (docs/storage-lock.md); the lock controller listens. */
   onLocked: () => void = () => {};
+  /** Unread messages in all conversations (the open one counts as read while the page is visible). */
+  unread = 0;
+  #unreadKey = '';
   /** Files the user gave, sent one after another. */
   #files: Promise<unknown> = Promise.resolve();
   readonly #host: ChatHost;
@@ -74,7 +85,12 @@ export class ChatController implements ReactiveController {
       onLocked: () => this.onLocked(),
     });
     this.thread = new ThreadWindow(host, (id, options) => this.core.engine?.history(id, options) ?? Promise.resolve([]));
-    this.roster = new RosterModel(host, () => this.core.engine, () => this.thread.friendId);
+    this.roster = new RosterModel(
+      host,
+      () => this.core.engine,
+      () => (document.visibilityState === 'visible' ? this.thread.friendId : ''),
+      (entries) => this.#unread(entries),
+    );
     this.typing = new TypingModel(host);
     host.addController(this);
   }
@@ -173,6 +189,7 @@ export class ChatController implements ReactiveController {
       onMessage: (message) => {
         this.#dispatch(new FriendsChatMessageEvent(message));
         this.thread.append(message);
+        this.#notify(message);
         void this.markRead(message.friendId);
         this.roster.schedule();
       },
@@ -202,6 +219,26 @@ export class ChatController implements ReactiveController {
     });
     await this.roster.refresh();
     this.#dispatch(new FriendsChatReadyEvent(engine.identity.profileId));
+  }
+
+  /** Tells the page when the unread counts change. */
+  #unread(entries: RosterEntry[]): void {
+    const byFriend = Object.fromEntries(entries.filter((e) => e.unread).map((e) => [e.id, e.unread]));
+    const key = JSON.stringify(byFriend);
+    if (key === this.#unreadKey) return;
+    this.#unreadKey = key;
+    this.unread = entries.reduce((n, e) => n + e.unread, 0);
+    this.#dispatch(new FriendsChatUnreadEvent(this.unread, byFriend));
+  }
+
+  /** A friend's message while the page is hidden: a system notification, if turned on. */
+  #notify(m: ChatMessage): void {
+    const host = this.#host;
+    if (!host.notifications || !m.incoming || m.kind === 'edit' || m.kind === 'delete') return;
+    const t = translation(checkLang(host.lang, document.documentElement.lang).value);
+    const friend = this.roster.entries.find((f) => f.id === m.friendId);
+    const title = t.newMessageFrom(friend ? displayName(friend, t) : t.unknownName);
+    notify(title, host.notificationPreviews ? m.text || m.file?.name || '' : '', m.conversationId, () => this.fromUi(host.open(m.friendId)));
   }
 
   #set(change: () => void): void {

@@ -44,13 +44,16 @@ export class RosterModel implements ReactiveController {
   readonly #host: { requestUpdate(): void };
   readonly #source: () => RosterSource | null;
   readonly #openFriendId: () => string;
+  readonly #onRefresh: (entries: RosterEntry[]) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     host: { requestUpdate(): void; addController?(controller: ReactiveController): void },
     source: () => RosterSource | null,
     openFriendId: () => string,
+    onRefresh: (entries: RosterEntry[]) => void = () => {},
   ) {
+    this.#onRefresh = onRefresh;
     this.#host = host;
     this.#source = source;
     this.#openFriendId = openFriendId;
@@ -77,6 +80,7 @@ export class RosterModel implements ReactiveController {
     const entries = await rosterEntries(source, this.#openFriendId());
     if (source !== this.#source()) return;
     this.entries = entries;
+    this.#onRefresh(entries);
     this.#host.requestUpdate();
   }
 }
