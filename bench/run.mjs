@@ -248,11 +248,14 @@ try {
     writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), quick, loadAverage: load, summary, rows }, null, 2) + '\n');
     console.log('wrote bench/results.json');
   }
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
 } finally {
   await browser.close();
   await web.close();
   await broker.stop();
   await mqtt.close();
   rmSync(userDataDir, { recursive: true, force: true });
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }

@@ -136,7 +136,7 @@ export class SessionSync implements DeliverySink {
    */
   async accept(conversation: Conversation, peer: string, values: unknown[]): Promise<{ gap: boolean; delivered: number }> {
     const log = await conversation.log();
-    const checked: Entry[] = [];
+    const candidates: Entry[] = [];
     for (const value of values) {
       const shaped = checkEntryShape(value);
       if ('error' in shaped) {
@@ -150,13 +150,19 @@ export class SessionSync implements DeliverySink {
       // Already held: a resend after a lost receipt. Skip before paying for a signature check.
       // An old seq with an ID we do not know is checked: it may be a fork.
       if (shaped.entry.seq <= (log.head(shaped.entry.author)?.seq ?? 0) && log.knows(shaped.entry.id)) continue;
-      const verified = await verifyEntry(shaped.entry, conversation.id, this.#o.now(), { legacy: true });
+      candidates.push(shaped.entry);
+    }
+    // The signatures of a batch are checked side by side (the browser's Ed25519 pipelines them).
+    const now = this.#o.now();
+    const verdicts = await Promise.all(candidates.map((entry) => verifyEntry(entry, conversation.id, now, { legacy: true })));
+    const checked: Entry[] = [];
+    for (const [i, verified] of verdicts.entries()) {
       const refusal = 'error' in verified ? verified.error : this.#o.checkBody(verified.entry);
       if (refusal !== undefined) {
         this.#o.onWarning('bad-frame', peer, `refused an entry: ${refusal}`);
         continue;
       }
-      checked.push(shaped.entry);
+      checked.push(candidates[i]!);
     }
     // The whole batch is stored with one write.
     const { stored, gap, refused } = await conversation.accept(checked);

@@ -88,6 +88,9 @@ export class SecureSession {
   readonly #rekeyInterval: number;
   readonly #frameListeners = new Set<(type: number, body: Uint8Array) => void>();
   readonly #closeListeners = new Listeners<[string]>();
+  /** Transport messages that overtook the last handshake message, for the first subscriber. */
+  #early: Uint8Array[] = [];
+  #subscribed = false;
   #receiveEpoch = 0;
   #lastNonce = -1;
   #nextFrame = 0;
@@ -106,7 +109,11 @@ export class SecureSession {
     this.#receive = receive;
     this.#rekeyInterval = rekeyInterval;
     this.inviteId = inviteId;
-    channel.onMessage((bytes) => this.#onWire(bytes));
+    channel.onMessage((bytes) => {
+      if (this.#subscribed || this.#closed) this.#onWire(bytes);
+      else if (this.#early.length < MAX_EARLY_MESSAGES) this.#early.push(bytes.slice());
+      else this.close('too many messages before anyone listened');
+    });
     channel.onClose(() => this.#finish('channel closed'));
   }
 
@@ -153,7 +160,7 @@ export class SecureSession {
         const session = new SecureSession(channel, hello, ciphers.remoteStatic, ciphers.send, ciphers.receive, rekeyInterval, inviteId);
         finish(null, session);
         // Frames that overtook message 3 are handled once the caller has subscribed.
-        if (pending.length) queueMicrotask(() => pending.forEach((m) => session.#onWire(m)));
+        session.#early = pending;
       };
       const send = (message: Uint8Array): void => {
         if (!done) channel.send(concat(Uint8Array.of(WIRE_HANDSHAKE), message));
@@ -279,6 +286,10 @@ export class SecureSession {
 
   onFrame(listener: (type: number, body: Uint8Array) => void): () => void {
     this.#frameListeners.add(listener);
+    this.#subscribed = true;
+    const early = this.#early;
+    this.#early = [];
+    if (early.length) queueMicrotask(() => early.forEach((m) => this.#onWire(m)));
     return () => this.#frameListeners.delete(listener);
   }
 
