@@ -78,6 +78,14 @@ function row(name, unit, widget, baseline, { target, ok = true, ...extra } = {})
     r.met = ok && (t.max === undefined || value <= t.max) && (t.min === undefined || value >= t.min);
   }
   rows.push(r);
+  report(r);
+}
+
+/** Each row is printed as soon as it is measured, so a run that fails later still tells something. */
+function report(r) {
+  const sp = r.spread ? `  [${r.spread.min} / ${r.spread.median} / ${r.spread.max}]` : '';
+  const met = r.met === undefined ? '' : r.met ? '  met' : '  missed';
+  console.log(`${r.name}: ${r.widget} vs ${r.baseline} ${r.unit}, ratio ${r.ratio}${sp}${met}`);
 }
 
 /** Two pages (two renderer processes, as two devices): Alice sends Bob a file; ms until Bob has it verified. */
