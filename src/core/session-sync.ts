@@ -69,7 +69,10 @@ export class SessionSync implements DeliverySink {
   async deliver(conversation: Conversation, peer: string): Promise<boolean> {
     const session = this.#o.session(peer);
     if (!session || session.closed) return false;
-    await this.#pump(session, conversation, 'new');
+    // While sent entries await their receipt, new ones wait for it too (the receipt pumps):
+    // a burst then travels in a few large frames, not one frame (and receipt) per message.
+    const { delivered } = await conversation.receipts();
+    if (this.#window(session, conversation).until <= delivered) await this.#pump(session, conversation, 'new');
     return true;
   }
 
