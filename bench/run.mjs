@@ -28,7 +28,7 @@ const browser = await puppeteer.launch({
   protocolTimeout: 600000,
 });
 const quick = process.argv.includes('--quick');
-/** `--only=file,connect` runs just those rows (and does not rewrite results.json). */
+/** `--only=file,connect` runs just those rows (and does not rewrite results.json unless `--write`). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const wanted = (name) => !only || only.includes(name);
 /** Every row is measured at least this often, so its spread means something. */
@@ -252,8 +252,8 @@ try {
   const summary = `${met.length} of ${checked.length} targets met`;
   console.log(summary + (checked.length > met.length ? ` (missed: ${checked.filter((r) => !r.met).map((r) => r.name).join(', ')})` : ''));
   const load = (await import('node:os')).loadavg().map(round);
-  if (!only) {
-    writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), quick, loadAverage: load, summary, rows }, null, 2) + '\n');
+  if (!only || process.argv.includes('--write')) {
+    writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), quick, only: only ?? 'all', loadAverage: load, summary, rows }, null, 2) + '\n');
     console.log('wrote bench/results.json');
   }
 } catch (error) {

@@ -141,7 +141,7 @@ export class Conversation {
    * Signs and stores an own entry, then adds it to the outbox: persisted before anything
    * sends it, so a reload or crash never loses it. Own entries are appended one at a time
    * (seq order); the next one is signed while the previous write is still on its way to
-   * disk, so a burst shares commits (docs/architecture.md, "Storage").
+   * disk, so a burst shares commits (docs/speed.md).
    */
   appendOwn(own: OwnEntry): Promise<Entry> {
     const staged = this.serial(async () => {
