@@ -2,9 +2,14 @@
 // Each one measures the widget and its baseline in the same page, the same run.
 import { Peer, type DataConnection } from 'peerjs';
 import { x25519Keypair, x25519Shared } from '../src/crypto/x25519.js';
+import { fastX25519 } from '../src/crypto/x25519-fast.js';
 import '../src/friends-chat.js';
 import type { FriendsChatElement } from '../src/elements/friends-chat.js';
 import { Identity } from '../src/identity/identity.js';
+import { mailboxTopic } from '../src/mailbox/index.js';
+import { MailboxClient } from '../src/transport/mqtt/mailbox-client.js';
+import { toHex, utf8 } from '../src/util/bytes.js';
+import { randomBytes } from '../src/crypto/random.js';
 import { SecureSession } from '../src/session/secure-session.js';
 import { LoopbackNetwork } from '../src/transport/loopback/loopback-network.js';
 import { LoopbackSignaling } from '../src/transport/loopback/loopback-signaling.js';
@@ -17,6 +22,8 @@ interface Broker {
   port: number;
   path: string;
   key: string;
+  /** `mqtt://…` of the embedded MQTT broker: signaling (and mailbox) through it instead of PeerJS. */
+  mqtt?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +42,7 @@ function peerOptions(b: Broker) {
 }
 
 /** Noise XX handshake over the in-memory network vs. one bare X25519 computation. */
-async function handshake(n: number): Promise<{ widget: number[]; baseline: number[] }> {
+async function handshake(n: number): Promise<{ widget: number[]; baseline: number[]; native: boolean }> {
   const alice = Identity.generate();
   const bob = Identity.generate();
   const network = new LoopbackNetwork();
@@ -67,14 +74,19 @@ async function handshake(n: number): Promise<{ widget: number[]; baseline: numbe
     x25519Shared(k1.privateKey, k2.publicKey);
     baseline.push(performance.now() - t1);
   }
-  return { widget, baseline };
+  return { widget, baseline, native: (await fastX25519()).native };
+}
+
+/** The widget's `signaling` attribute: the PeerJS server, or the MQTT broker when `broker.mqtt` is set. */
+function signaling(broker: Broker): string {
+  return broker.mqtt ?? `peerjs://${broker.host}:${broker.port}${broker.path}?key=${broker.key}`;
 }
 
 function mount(broker: Broker, profile: string, storage: 'memory' | 'indexeddb' = 'memory'): FriendsChatElement {
   const el = document.createElement('friends-chat');
   el.setAttribute('profile', profile);
   el.setAttribute('storage', storage);
-  el.setAttribute('signaling', `peerjs://${broker.host}:${broker.port}${broker.path}?key=${broker.key}`);
+  el.setAttribute('signaling', signaling(broker));
   el.setAttribute('ice-servers', '[]');
   document.body.append(el);
   return el;
@@ -155,11 +167,45 @@ async function connect(broker: Broker, n: number): Promise<{ widget: number[]; b
     void profile;
     alice.remove();
     store.remove();
-    const raw = await rawPair(broker);
+    const raw = await rawPair({ ...broker, mqtt: undefined });
     baseline.push(raw.openTime);
     raw.close();
   }
   return { widget, baseline };
+}
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const heapBytes = (): number => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+const storageBytes = async (): Promise<number> => (await navigator.storage.estimate()).usage ?? 0;
+
+/**
+ * Memory after `n` messages between two IndexedDB widgets in this page (sent without
+ * waiting, until the friend has all of them): JS heap growth after GC and IndexedDB
+ * growth (the origin's usage estimate), vs. the bytes of text typed.
+ */
+async function memory(broker: Broker, n: number): Promise<{ heapMB: number; idbMB: number; textMB: number }> {
+  gc();
+  const heap0 = heapBytes();
+  const idb0 = await storageBytes();
+  const [alice, bob] = await friends(broker, 'indexeddb');
+  let got = 0;
+  bob.addEventListener('friends-chat-message', () => got++);
+  let textBytes = 0;
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = text(i);
+    textBytes += t.length;
+    sends.push(alice.sendMessage(bob.profileId, t));
+  }
+  await until(() => got >= n, 600000);
+  await Promise.all(sends);
+  await sleep(1000); // receipts and the last writes settle
+  gc();
+  const heapMB = (heapBytes() - heap0) / 1e6;
+  const idbMB = ((await storageBytes()) - idb0) / 1e6;
+  alice.remove();
+  bob.remove();
+  return { heapMB, idbMB, textMB: textBytes / 1e6 };
 }
 
 function text(i: number): string {
@@ -262,7 +308,7 @@ async function history(broker: Broker, runs: number): Promise<{ widget: number[]
       const before = heap();
       const el = document.createElement('friends-chat');
       el.setAttribute('profile', profile);
-      el.setAttribute('signaling', `peerjs://${broker.host}:${broker.port}${broker.path}?key=${broker.key}`);
+      el.setAttribute('signaling', signaling(broker));
       el.setAttribute('ice-servers', '[]');
       document.body.append(el);
       await el.ready;
@@ -353,7 +399,54 @@ async function fileTransfer(broker: Broker, mib: number, runs: number): Promise<
   return out;
 }
 
-(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history, fileTransfer, burst };
+/**
+ * `n` messages sent while the friend is away, through the MQTT mailbox: ms from the
+ * friend's widget coming back until all `n` are shown; vs. the same payloads published
+ * one by one (QoS 1) to a persistent MQTT session and received when it reconnects.
+ */
+async function mailbox(broker: Broker, n: number): Promise<{ widget: number; baseline: number }> {
+  const [alice, bob] = await friends(broker);
+  const away = bob; // memory storage: keep the element, re-attach it (same store, same identity)
+  bob.remove();
+  await until(() => alice.friends.every((f) => f.presence === 'offline'), 60000);
+  let got = 0;
+  away.addEventListener('friends-chat-message', () => got++);
+  const messages = [];
+  for (let i = 0; i < n; i++) messages.push(alice.sendMessage(away.profileId, text(i)));
+  // Each resolves once its delivery ran: with the friend away, the broker acknowledged the envelope.
+  await Promise.all(messages);
+  const t0 = performance.now();
+  document.body.append(away);
+  await until(() => got >= n, 600000);
+  const widget = performance.now() - t0;
+  alice.remove();
+  away.remove();
+
+  const url = broker.mqtt!.replace(/^mqtt:/, 'ws:');
+  const topic = mailboxTopic(x25519Keypair().publicKey);
+  let received = 0;
+  const receiver = (): MailboxClient => {
+    const c = new MailboxClient({ urls: [url], clientId: topic.slice(6), topic, onEnvelope: async () => void received++, maxEnvelope: 64 * 1024 });
+    c.start();
+    return c;
+  };
+  const first = receiver();
+  await until(() => first.state === 'online', 60000);
+  first.close();
+  const publisher = new MailboxClient({ urls: [url], clientId: toHex(randomBytes(16)), topic: mailboxTopic(x25519Keypair().publicKey), onEnvelope: async () => {}, maxEnvelope: 64 * 1024 });
+  publisher.start();
+  await until(() => publisher.state === 'online', 60000);
+  await Promise.all(Array.from({ length: n }, (_, i) => publisher.publish(topic, utf8(text(i)))));
+  publisher.close();
+  const t1 = performance.now();
+  const again = receiver();
+  await until(() => received >= n, 600000);
+  const baseline = performance.now() - t1;
+  again.close();
+  return { widget, baseline };
+}
+
+(window as unknown as { bench: unknown }).bench = { handshake, connect, roundTrips, history, fileTransfer, burst, memory, mailbox };
 
 // ---- two tabs: Alice and Bob in separate pages (separate renderer processes), as on two devices ----
 

@@ -60,6 +60,8 @@ export class Conversation {
   #log: Promise<ConversationLog> | undefined;
   #receipts: Promise<Receipts> | undefined;
   #outbox: Promise<Entry[]> | undefined;
+  #receiptsWrite: Promise<void> = Promise.resolve();
+  #receiptsQueued: Promise<void> | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
@@ -99,8 +101,20 @@ export class Conversation {
     return this.#receipts;
   }
 
+  /**
+   * Writes the (live, cached) receipts record. Writes coalesce: one that is still queued
+   * behind another already carries the newest values.
+   */
   saveReceipts(receipts: Receipts): Promise<void> {
-    return this.#c.store.set(Keyspace.receipts(this.id), receipts);
+    if (this.#receiptsQueued) return this.#receiptsQueued;
+    const write = this.#receiptsWrite
+      .catch(() => {})
+      .then(() => {
+        this.#receiptsQueued = null;
+        return this.#c.store.set(Keyspace.receipts(this.id), receipts);
+      });
+    this.#receiptsQueued = this.#receiptsWrite = write;
+    return write;
   }
 
   /** Own entries the friend has not confirmed yet, in seq order (loaded on first use). */
@@ -126,10 +140,12 @@ export class Conversation {
 
   /**
    * Signs and stores an own entry, then adds it to the outbox: persisted before anything
-   * sends it, so a reload or crash never loses it. Own entries are appended one at a time.
+   * sends it, so a reload or crash never loses it. Own entries are appended one at a time
+   * (seq order); the next one is signed while the previous write is still on its way to
+   * disk, so a burst shares commits (docs/speed.md).
    */
   appendOwn(own: OwnEntry): Promise<Entry> {
-    return this.serial(async () => {
+    const staged = this.serial(async () => {
       const log = await this.log();
       // Loaded before the append, so the new entry is added to it exactly once.
       const outbox = await this.outbox();
@@ -147,16 +163,26 @@ export class Conversation {
         ...(own.expiresIn !== undefined ? { expiresAt: now + Math.round(own.expiresIn) } : {}),
       });
       await own.before?.(entry);
-      let result;
+      let appended;
       try {
-        result = await log.append(entry, now);
+        appended = await log.appendStaged([entry], now);
       } catch (error) {
         await own.undo?.(entry);
         throw error;
       }
-      if (result !== 'stored') {
+      if (appended.results[0] !== 'stored') {
         await own.undo?.(entry);
-        throw new FriendsChatError('internal', `could not store the message (${result})`);
+        throw new FriendsChatError('internal', `could not store the message (${appended.results[0]})`);
+      }
+      return { entry, outbox, durable: appended.durable };
+    });
+    // Durable writes settle in seq order, so entries reach the outbox in seq order.
+    return staged.then(async ({ entry, outbox, durable }) => {
+      try {
+        await durable;
+      } catch (error) {
+        await own.undo?.(entry);
+        throw error;
       }
       this.#c.onMessageStatus(this, entry.id, 'sending');
       outbox.push(entry);
@@ -224,7 +250,9 @@ export class Conversation {
       done = outbox.splice(0, confirmed === -1 ? outbox.length : confirmed);
       if (done.length) receipts.deliveredClock = Math.max(receipts.deliveredClock ?? 0, done.at(-1)!.clock);
     }
-    await this.saveReceipts(receipts);
+    // The status is told before the write lands: receipts are re-derived from the friend's
+    // heads on the next session, so a crash before the write costs a status, never data.
+    const saved = this.saveReceipts(receipts);
     for (const entry of done) {
       this.sent.delete(entry.id);
       if (entry.seq > read) this.#c.onMessageStatus(this, entry.id, 'delivered');
@@ -235,6 +263,7 @@ export class Conversation {
         if (entry.seq <= read) this.#c.onMessageStatus(this, entry.id, 'read');
       }
     }
+    await saved;
     return { delivered: delivered > before.delivered, read: read > before.read };
   }
 

@@ -73,7 +73,10 @@ export class SessionSync implements DeliverySink {
   async deliver(conversation: Conversation, peer: string): Promise<boolean> {
     const session = this.#o.session(peer);
     if (!session || session.closed) return false;
-    await this.#pump(session, conversation, 'new');
+    // While sent entries await their receipt, new ones wait for it too (the receipt pumps):
+    // a burst then travels in a few large frames, not one frame (and receipt) per message.
+    const { delivered } = await conversation.receipts();
+    if (this.#window(session, conversation).until <= delivered) await this.#pump(session, conversation, 'new');
     return true;
   }
 
@@ -142,7 +145,7 @@ export class SessionSync implements DeliverySink {
    */
   async accept(conversation: Conversation, peer: string, values: unknown[]): Promise<{ gap: boolean; delivered: number; forged: number; authentic: number }> {
     const log = await conversation.log();
-    const checked: Entry[] = [];
+    const candidates: Entry[] = [];
     let forged = 0;
     let held = 0;
     for (const value of values) {
@@ -162,7 +165,14 @@ export class SessionSync implements DeliverySink {
         held++;
         continue;
       }
-      const verified = await verifyEntry(shaped.entry, conversation.id, this.#o.now(), { legacy: true });
+      candidates.push(shaped.entry);
+    }
+    // The signatures of a batch are checked side by side (the browser's Ed25519 pipelines them);
+    // the bodies one after another, since an action may refer to an earlier entry of the batch.
+    const now = this.#o.now();
+    const verdicts = await Promise.all(candidates.map((entry) => verifyEntry(entry, conversation.id, now, { legacy: true })));
+    const checked: Entry[] = [];
+    for (const [i, verified] of verdicts.entries()) {
       const refusal = 'error' in verified ? verified.error : await this.#o.checkBody(verified.entry, conversation, checked);
       if (refusal === null) continue;
       if (refusal !== undefined) {
@@ -170,7 +180,7 @@ export class SessionSync implements DeliverySink {
         if ('forged' in verified) forged++;
         continue;
       }
-      checked.push(shaped.entry);
+      checked.push(candidates[i]!);
     }
     // The whole batch is stored with one write.
     const { stored, gap, refused } = await conversation.accept(checked);

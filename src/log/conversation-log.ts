@@ -1,6 +1,7 @@
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { compareEntries, isExpired, type Entry } from './entry.js';
+import { GroupCommit } from './group-commit.js';
 
 /** Pages hold a few hundred entries; a page that grows past MAX splits in two. */
 export const PAGE_TARGET = 100;
@@ -67,6 +68,7 @@ export class ConversationLog {
   /** Clock of recently seen entry IDs, so checking `deps` rarely needs to read pages. */
   readonly #recent = new Map<string, number>();
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #commits: GroupCommit;
   /** Writes of the batch being appended: a page evicted from the cache is read from here first. */
   #pending: Map<string, unknown> | null = null;
   /**
@@ -78,6 +80,7 @@ export class ConversationLog {
 
   private constructor(store: Store, conversation: string, index: Index, dir: PageMeta[]) {
     this.#store = store;
+    this.#commits = new GroupCommit(store);
     this.conversation = conversation;
     this.#index = index;
     this.#dir = dir;
@@ -125,9 +128,23 @@ export class ConversationLog {
 
   /**
    * Appends several entries in order and writes the pages and the index they touched once,
-   * in one `setMany` (a batch from a friend costs one write, not one per entry).
+   * in one `setMany` (a batch from a friend costs one write, not one per entry). Resolves
+   * once that write is durable.
    */
   appendMany(entries: Entry[], now: number): Promise<AppendResult[]> {
+    return this.appendStaged(entries, now).then(async ({ results, durable }) => {
+      await durable;
+      return results;
+    });
+  }
+
+  /**
+   * Like `appendMany`, but resolves as soon as the entries are in the log's memory (in
+   * call order), with `durable` for their write: the next append need not wait for the
+   * disk, and appends made meanwhile share one commit (see GroupCommit). Nothing may be
+   * sent before `durable` resolves.
+   */
+  appendStaged(entries: Entry[], now: number): Promise<{ results: AppendResult[]; durable: Promise<void> }> {
     return this.#serial(async () => {
       const writes = new Map<string, unknown>();
       this.#pending = writes;
@@ -140,8 +157,9 @@ export class ConversationLog {
           refused ||= result === 'fork' || result === 'bad-clock' || result === 'missing-dep';
           results.push(result);
         }
-        if (writes.size) await this.#store.setMany([...writes]);
-        return results;
+        const durable = writes.size ? this.#commits.write(writes) : this.#commits.settled();
+        durable.catch(() => {}); // the caller awaits it; this keeps an unawaited failure quiet
+        return { results, durable };
       } finally {
         this.#pending = null;
       }
@@ -247,7 +265,7 @@ export class ConversationLog {
       }
       for (const id of ids) delete this.#index.expiring[id];
       writes.push([Keyspace.log(this.conversation, 'index'), this.#index]);
-      await this.#store.setMany(writes);
+      await this.#commits.write(new Map(writes));
       return [...ids];
     });
   }
@@ -261,6 +279,7 @@ export class ConversationLog {
       const files: string[] = [];
       for (const meta of this.#dir) for (const entry of await this.#page(meta.n)) if (entry.kind === 'file') files.push(entry.id);
       const prefix = Keyspace.log(this.conversation, 'index').slice(0, -'index'.length);
+      await this.#commits.settled(); // a write still in flight must not bring a page back
       await this.#store.delMany((await this.#store.keys()).filter((k) => k.startsWith(prefix)));
       this.#index = { v: 1, nextPage: 0, heads: {}, maxClock: 0, expiring: {}, count: 0 };
       this.#dir = [];
@@ -310,7 +329,7 @@ export class ConversationLog {
       const full = { clocks: new Map<string, number>(), ids: new Map<string, string[]>() };
       for (const meta of this.#dir) {
         const key = Keyspace.log(this.conversation, `page:${meta.n}`);
-        const page = this.#pages.get(meta.n) ?? (this.#pending?.get(key) as Entry[] | undefined) ?? (await this.#store.get<Entry[]>(key)) ?? [];
+        const page = this.#pages.get(meta.n) ?? this.#unwritten(key) ?? (await this.#store.get<Entry[]>(key)) ?? [];
         for (const entry of page) addToFull(full, entry);
       }
       this.#full = full;
@@ -389,13 +408,18 @@ export class ConversationLog {
       return page;
     }
     page =
-      (this.#pending?.get(Keyspace.log(this.conversation, `page:${n}`)) as Entry[] | undefined) ??
+      this.#unwritten(Keyspace.log(this.conversation, `page:${n}`)) ??
       (await this.#store.get<Entry[]>(Keyspace.log(this.conversation, `page:${n}`))) ??
       [];
     for (const entry of page) this.#remember(entry);
     this.#pages.set(n, page);
     if (this.#pages.size > PAGE_CACHE) this.#pages.delete(this.#pages.keys().next().value!);
     return page;
+  }
+
+  /** A page of the batch being appended, or of a write not committed yet. */
+  #unwritten(key: string): Entry[] | undefined {
+    return (this.#pending?.get(key) as Entry[] | undefined) ?? this.#commits.peek<Entry[]>(key);
   }
 
   #serial<T>(run: () => Promise<T>): Promise<T> {

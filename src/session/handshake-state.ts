@@ -1,4 +1,5 @@
-import { x25519Keypair, x25519Shared, type Keypair } from '../crypto/x25519.js';
+import type { Keypair } from '../crypto/x25519.js';
+import { nobleX25519, type DhKeypair, type DhSecret, type X25519 } from '../crypto/x25519-fast.js';
 import { concat } from '../util/bytes.js';
 import type { CipherState } from './cipher-state.js';
 import { SymmetricState } from './symmetric-state.js';
@@ -19,6 +20,8 @@ export const PATTERNS = {
 
 export type PatternName = keyof typeof PATTERNS;
 type Token = 'e' | 's' | 'ee' | 'es' | 'se' | 'psk';
+type DhToken = 'ee' | 'es' | 'se';
+const isDh = (t: Token): t is DhToken => t === 'ee' || t === 'es' || t === 'se';
 
 const DH_LEN = 32;
 const TAG_LEN = 16;
@@ -34,6 +37,8 @@ export interface HandshakeOptions {
   ephemeralKey?: Keypair;
   /** 32-byte pre-shared key, required for XXpsk3. */
   psk?: Uint8Array;
+  /** The X25519 to compute with (`fastX25519()` in the app); noble when left out. */
+  dh?: X25519;
 }
 
 export interface TransportCiphers {
@@ -46,6 +51,7 @@ export interface TransportCiphers {
 /**
  * Noise HandshakeState (spec §5.3) for XX and XXpsk3. Each instance runs one handshake;
  * any failure leaves it unusable (`failed`), so a caller can never continue a broken one.
+ * Writing and reading are async (the X25519 may be the browser's); one call at a time.
  */
 export class HandshakeState {
   readonly #ss: SymmetricState;
@@ -54,8 +60,11 @@ export class HandshakeState {
   readonly #s: Keypair;
   readonly #psk: Uint8Array | null;
   readonly #usesPsk: boolean;
-  #e: Keypair | null = null;
-  #fixedE: Keypair | null;
+  readonly #x: X25519;
+  #e: DhKeypair | null = null;
+  /** The ephemeral key, generated as soon as the handshake starts so it is ready when needed. */
+  #nextE: Promise<DhKeypair>;
+  #busy = false;
   #re: Uint8Array | null = null;
   #rs: Uint8Array | null = null;
   #index = 0;
@@ -71,7 +80,10 @@ export class HandshakeState {
     this.#initiator = options.initiator;
     this.#messages = pattern.messages;
     this.#s = options.staticKey;
-    this.#fixedE = options.ephemeralKey ?? null;
+    this.#x = options.dh ?? nobleX25519;
+    const fixed = options.ephemeralKey;
+    this.#nextE = fixed ? Promise.resolve({ secret: fixed.privateKey, publicKey: fixed.publicKey }) : this.#x.generate();
+    this.#nextE.catch(() => {}); // a failure surfaces when the key is used
     this.#usesPsk = pattern.psk;
     this.#psk = pattern.psk ? options.psk! : null;
     this.#ss.mixHash(options.prologue);
@@ -94,18 +106,21 @@ export class HandshakeState {
     return this.#rs;
   }
 
-  writeMessage(payload: Uint8Array): Uint8Array {
+  async writeMessage(payload: Uint8Array): Promise<Uint8Array> {
     this.#guard(true);
+    this.#busy = true;
     try {
       const parts: Uint8Array[] = [];
-      for (const token of this.#messages[this.#index]!) {
+      const tokens = this.#messages[this.#index]!;
+      const e = tokens.includes('e') ? (this.#e = await this.#nextE) : this.#e;
+      // Every DH of a message we write has its inputs already: compute them side by side.
+      const shared = new Map(await Promise.all(tokens.filter(isDh).map(async (t) => [t, await this.#dh(t)] as const)));
+      for (const token of tokens) {
         switch (token) {
           case 'e': {
-            this.#e = this.#fixedE ?? x25519Keypair();
-            this.#fixedE = null;
-            parts.push(this.#e.publicKey);
-            this.#ss.mixHash(this.#e.publicKey);
-            if (this.#usesPsk) this.#ss.mixKey(this.#e.publicKey);
+            parts.push(e!.publicKey);
+            this.#ss.mixHash(e!.publicKey);
+            if (this.#usesPsk) this.#ss.mixKey(e!.publicKey);
             break;
           }
           case 's':
@@ -115,7 +130,7 @@ export class HandshakeState {
             this.#ss.mixKeyAndHash(this.#psk!);
             break;
           default:
-            this.#dh(token);
+            this.#ss.mixKey(shared.get(token)!);
         }
       }
       parts.push(this.#ss.encryptAndHash(payload));
@@ -126,11 +141,14 @@ export class HandshakeState {
     } catch (error) {
       this.#failed = true;
       throw error;
+    } finally {
+      this.#busy = false;
     }
   }
 
-  readMessage(message: Uint8Array): Uint8Array {
+  async readMessage(message: Uint8Array): Promise<Uint8Array> {
     this.#guard(false);
+    this.#busy = true;
     try {
       if (!(message instanceof Uint8Array) || message.length > MAX_NOISE_MESSAGE) {
         throw new RangeError('bad handshake message');
@@ -159,7 +177,7 @@ export class HandshakeState {
             this.#ss.mixKeyAndHash(this.#psk!);
             break;
           default:
-            this.#dh(token);
+            this.#ss.mixKey(await this.#dh(token));
         }
       }
       const payload = this.#ss.decryptAndHash(message.subarray(offset));
@@ -168,6 +186,8 @@ export class HandshakeState {
     } catch (error) {
       this.#failed = true;
       throw error;
+    } finally {
+      this.#busy = false;
     }
   }
 
@@ -185,27 +205,28 @@ export class HandshakeState {
 
   #guard(writing: boolean): void {
     if (this.#failed) throw new Error('handshake already failed');
+    if (this.#busy) throw new Error('handshake message still in progress');
     if (this.isComplete) throw new Error('handshake already complete');
     if (this.isMyTurn !== writing) throw new Error(writing ? 'not our turn to write' : 'not our turn to read');
   }
 
-  #dh(token: 'ee' | 'es' | 'se'): void {
+  async #dh(token: DhToken): Promise<Uint8Array> {
     const e = this.#e;
     if (!e) throw new Error('no local ephemeral');
-    let local: Uint8Array;
+    let local: DhSecret;
     let remote: Uint8Array | null;
     if (token === 'ee') {
-      local = e.privateKey;
+      local = e.secret;
       remote = this.#re;
     } else if ((token === 'es') === this.#initiator) {
       // initiator: es = DH(e, rs); responder: se = DH(e, rs)
-      local = e.privateKey;
+      local = e.secret;
       remote = this.#rs;
     } else {
       local = this.#s.privateKey;
       remote = this.#re;
     }
     if (!remote) throw new Error('missing remote key for ' + token);
-    this.#ss.mixKey(x25519Shared(local, remote));
+    return this.#x.shared(local, remote);
   }
 }

@@ -7,6 +7,7 @@ import type { CipherState } from './cipher-state.js';
 import { decodeFrame, encodeFrame, MAX_FRAME } from './frame.js';
 import { decodeHello, encodeHello, type PeerHello } from './handshake-payload.js';
 import { HandshakeState, MAX_NOISE_MESSAGE } from './handshake-state.js';
+import { fastX25519, type X25519 } from '../crypto/x25519-fast.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Wire kinds: every channel message starts with one of these bytes. */
@@ -45,6 +46,8 @@ export interface SessionOptions {
   handshakeTimeout?: number;
   /** Lowered in tests; both sides must use the same value. */
   rekeyInterval?: number;
+  /** The X25519 to use; by default the browser's (WebCrypto) where it has one, else noble. */
+  x25519?: X25519;
 }
 
 /**
@@ -85,6 +88,9 @@ export class SecureSession {
   readonly #rekeyInterval: number;
   readonly #frameListeners = new Set<(type: number, body: Uint8Array) => void>();
   readonly #closeListeners = new Listeners<[string]>();
+  /** Transport messages that overtook the last handshake message, for the first subscriber. */
+  #early: Uint8Array[] = [];
+  #subscribed = false;
   #receiveEpoch = 0;
   #lastNonce = -1;
   #nextFrame = 0;
@@ -103,7 +109,11 @@ export class SecureSession {
     this.#receive = receive;
     this.#rekeyInterval = rekeyInterval;
     this.inviteId = inviteId;
-    channel.onMessage((bytes) => this.#onWire(bytes));
+    channel.onMessage((bytes) => {
+      if (this.#subscribed || this.#closed) this.#onWire(bytes);
+      else if (this.#early.length < MAX_EARLY_MESSAGES) this.#early.push(bytes.slice());
+      else this.close('too many messages before anyone listened');
+    });
     channel.onClose(() => this.#finish('channel closed'));
   }
 
@@ -135,12 +145,14 @@ export class SecureSession {
         reject(new FriendsChatError('handshake-failed', `handshake failed: ${detail}`, { cause: error }));
       };
       const timer = setTimeout(() => finish(new Error('timed out')), options.handshakeTimeout ?? 10000);
-      const start = (preamble: Uint8Array, psk: Uint8Array | null): HandshakeState =>
+      const x25519 = options.x25519 ? Promise.resolve(options.x25519) : fastX25519();
+      const start = async (preamble: Uint8Array, psk: Uint8Array | null): Promise<HandshakeState> =>
         new HandshakeState({
           pattern: psk ? 'XXpsk3' : 'XX',
           initiator,
           prologue: sessionPrologue(preamble, channel.fingerprints()),
           staticKey: options.identity.dh,
+          dh: await x25519,
           ...(psk ? { psk } : {}),
         });
       const complete = (hello: PeerHello, pending: Uint8Array[]): void => {
@@ -148,18 +160,65 @@ export class SecureSession {
         const session = new SecureSession(channel, hello, ciphers.remoteStatic, ciphers.send, ciphers.receive, rekeyInterval, inviteId);
         finish(null, session);
         // Frames that overtook message 3 are handled once the caller has subscribed.
-        if (pending.length) queueMicrotask(() => pending.forEach((m) => session.#onWire(m)));
+        session.#early = pending;
       };
-      const send = (message: Uint8Array): void => channel.send(concat(Uint8Array.of(WIRE_HANDSHAKE), message));
+      const send = (message: Uint8Array): void => {
+        if (!done) channel.send(concat(Uint8Array.of(WIRE_HANDSHAKE), message));
+      };
       let lastReceived: Uint8Array | null = null;
       const early: Uint8Array[] = [];
+      /** Handshake messages are handled one after another (the crypto is async). */
+      let queue: Promise<void> = Promise.resolve();
+      const handle = async (bytes: Uint8Array): Promise<void> => {
+        if (done) return;
+        if (initiator) {
+          if (step !== 1) throw new Error('unexpected handshake message');
+          step = 1.5;
+          const hello = await decodeHello(await handshake!.readMessage(bytes), handshake!.remoteStatic!);
+          if (options.expect) checkExpected(options.expect, hello, handshake!.remoteStatic!);
+          const third = await handshake!.writeMessage(payload);
+          if (done) return;
+          send(third);
+          step = 2;
+          complete(hello, []);
+        } else if (step === 0) {
+          // Preamble ‖ Noise message 1. The preamble is in the prologue, so a changed
+          // preamble fails the handshake too.
+          const mode = bytes[1];
+          const preambleLength = mode === 1 ? 2 + INVITE_ID_LENGTH : 2;
+          if (bytes.length < preambleLength || bytes[0] !== PROTOCOL_VERSION || (mode !== 0 && mode !== 1)) {
+            throw new Error('bad preamble');
+          }
+          const preamble = bytes.slice(0, preambleLength);
+          let psk: Uint8Array | null = null;
+          if (mode === 1) {
+            inviteId = preamble.slice(2);
+            psk = options.resolveInvite?.(inviteId) ?? null;
+            if (!psk) throw new Error('unknown or used invite');
+          }
+          step = 0.5;
+          handshake = await start(preamble, psk);
+          const first = await handshake.readMessage(bytes.subarray(preambleLength));
+          if (first.length !== 0) throw new Error('message 1 must have an empty payload');
+          send(await handshake.writeMessage(payload));
+          step = 1;
+        } else if (step === 1) {
+          step = 1.5;
+          const hello = await decodeHello(await handshake!.readMessage(bytes), handshake!.remoteStatic!);
+          if (done) return;
+          step = 2;
+          complete(hello, early);
+        } else {
+          throw new Error('unexpected handshake message');
+        }
+      };
       unsubscribe.push(channel.onClose(() => finish(new Error('channel closed during the handshake'))));
       unsubscribe.push(
         channel.onMessage((wire) => {
           if (done) return;
           try {
             if (wire.length < 1 || wire.length > MAX_NOISE_MESSAGE + 1) throw new Error('bad handshake message size');
-            if (wire[0] === WIRE_TRANSPORT && !initiator && step === 1) {
+            if (wire[0] === WIRE_TRANSPORT && !initiator && step >= 1) {
               // The initiator's first frames may overtake its last handshake message.
               if (early.length >= MAX_EARLY_MESSAGES) throw new Error('too many early messages');
               early.push(wire.slice());
@@ -170,56 +229,22 @@ export class SecureSession {
             // A duplicated copy of the message just handled changes nothing.
             if (lastReceived && equalBytes(lastReceived, bytes)) return;
             lastReceived = bytes.slice();
-            if (initiator) {
-              if (step !== 1) throw new Error('unexpected handshake message');
-              const hello = decodeHello(handshake!.readMessage(bytes), handshake!.remoteStatic!);
-              if (options.expect) checkExpected(options.expect, hello, handshake!.remoteStatic!);
-              send(handshake!.writeMessage(payload));
-              step = 2;
-              complete(hello, []);
-            } else if (step === 0) {
-              // Preamble ‖ Noise message 1. The preamble is in the prologue, so a changed
-              // preamble fails the handshake too.
-              const mode = bytes[1];
-              const preambleLength = mode === 1 ? 2 + INVITE_ID_LENGTH : 2;
-              if (bytes.length < preambleLength || bytes[0] !== PROTOCOL_VERSION || (mode !== 0 && mode !== 1)) {
-                throw new Error('bad preamble');
-              }
-              const preamble = bytes.slice(0, preambleLength);
-              let psk: Uint8Array | null = null;
-              if (mode === 1) {
-                inviteId = preamble.slice(2);
-                psk = options.resolveInvite?.(inviteId) ?? null;
-                if (!psk) throw new Error('unknown or used invite');
-              }
-              handshake = start(preamble, psk);
-              const first = handshake.readMessage(bytes.subarray(preambleLength));
-              if (first.length !== 0) throw new Error('message 1 must have an empty payload');
-              send(handshake.writeMessage(payload));
-              step = 1;
-            } else if (step === 1) {
-              const hello = decodeHello(handshake!.readMessage(bytes), handshake!.remoteStatic!);
-              step = 2;
-              complete(hello, early);
-            } else {
-              throw new Error('unexpected handshake message');
-            }
+            const copy = lastReceived;
+            queue = queue.then(() => handle(copy)).catch(finish);
           } catch (error) {
             finish(error);
           }
         }),
       );
       if (initiator) {
-        try {
+        queue = (async () => {
           const invite = options.invite;
           if (invite && (invite.id.length !== INVITE_ID_LENGTH || invite.secret.length !== 32)) throw new Error('bad invite');
           const preamble = invite ? concat(Uint8Array.of(PROTOCOL_VERSION, 1), invite.id) : Uint8Array.of(PROTOCOL_VERSION, 0);
-          handshake = start(preamble, invite ? invite.secret : null);
-          send(concat(preamble, handshake.writeMessage(new Uint8Array(0))));
+          handshake = await start(preamble, invite ? invite.secret : null);
+          send(concat(preamble, await handshake.writeMessage(new Uint8Array(0))));
           step = 1;
-        } catch (error) {
-          finish(error);
-        }
+        })().catch(finish);
       }
     });
   }
@@ -261,6 +286,10 @@ export class SecureSession {
 
   onFrame(listener: (type: number, body: Uint8Array) => void): () => void {
     this.#frameListeners.add(listener);
+    this.#subscribed = true;
+    const early = this.#early;
+    this.#early = [];
+    if (early.length) queueMicrotask(() => early.forEach((m) => this.#onWire(m)));
     return () => this.#frameListeners.delete(listener);
   }
 

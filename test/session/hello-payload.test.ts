@@ -8,9 +8,9 @@ const other = Identity.generate();
 const keys = concat(me.signing.publicKey, me.binding);
 const withMeta = (json: string) => concat(keys, utf8(json));
 
-function refusal(payload: Uint8Array, remoteStatic = me.dh.publicKey): string {
+async function refusal(payload: Uint8Array, remoteStatic = me.dh.publicKey): Promise<string> {
   try {
-    decodeHello(payload, remoteStatic);
+    await decodeHello(payload, remoteStatic);
     return 'accepted';
   } catch (error) {
     return (error as Error).message;
@@ -18,8 +18,8 @@ function refusal(payload: Uint8Array, remoteStatic = me.dh.publicKey): string {
 }
 
 describe('handshake payload (decodeHello): must-fail table', () => {
-  it('accepts what encodeHello writes', () => {
-    const hello = decodeHello(encodeHello(me.signing.publicKey, me.binding, 'Alice', ['files']), me.dh.publicKey);
+  it('accepts what encodeHello writes', async () => {
+    const hello = await decodeHello(encodeHello(me.signing.publicKey, me.binding, 'Alice', ['files']), me.dh.publicKey);
     expect(hello.profileId).to.equal(me.profileId);
     expect(hello.displayName).to.equal('Alice');
     expect(hello.capabilities).to.deep.equal(['files']);
@@ -47,8 +47,8 @@ describe('handshake payload (decodeHello): must-fail table', () => {
     ['an empty capability', withMeta('{"caps":[""]}'), me.dh.publicKey, META],
   ];
   for (const [name, payload, remote, expected] of rows) {
-    it(`refuses ${name}`, () => {
-      expect(refusal(payload, remote)).to.equal(expected);
+    it(`refuses ${name}`, async () => {
+      expect(await refusal(payload, remote)).to.equal(expected);
     });
   }
 });
