@@ -20,7 +20,8 @@ export function toMessage(
     friendId,
     from: entry.author,
     incoming,
-    kind: entry.kind === 'file' ? 'file' : 'text',
+    // Group entries never get here (core/group-message.ts turns them into messages).
+    kind: entry.kind as ChatMessage['kind'],
     text: entry.body ?? '',
     ts: entry.ts,
     seq: entry.seq,
