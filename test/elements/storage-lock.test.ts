@@ -205,6 +205,7 @@ describe('<friends-chat> storage lock', function () {
     expect((await alice.el.changePassphrase('not it at all', 'x y z w v u').catch((e) => e)).code).to.equal('bad-passphrase');
     await alice.el.lockNow();
     expect((await alice.el.unlock(PASS).catch((e) => e)).code).to.equal('bad-passphrase');
+    await new Promise((r) => setTimeout(r, 400)); // three wrong ones: the back-off's first wait (250 ms)
     const ready = waitForEvent(alice.el, 'friends-chat-ready', 30000);
     await alice.el.disableLock('another passphrase');
     await ready;
@@ -248,6 +249,11 @@ describe('<friends-chat> storage lock', function () {
       el.remove();
     }
     const { el } = await mountLocked(profile, { lock: 'passphrase', lang: 'de' });
+    const style = document.createElement('style');
+    style.textContent = 'friends-chat::part(unlock) { outline-color: rgb(7, 8, 9); }';
+    document.head.append(style);
+    expect(getComputedStyle(form(el)!).outlineColor, 'the unlock part is styleable').to.equal('rgb(7, 8, 9)');
+    style.remove();
     const inner = form(el)!.shadowRoot!;
     expect(inner.textContent).to.contain('Mit dieser Passphrase sperren');
     const [p, r] = [...inner.querySelectorAll('input')];
