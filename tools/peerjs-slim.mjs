@@ -5,6 +5,7 @@
 // See src/transport/peerjs/slim/ for why each stand-in is enough.
 import { fileURLToPath } from 'node:url';
 import { dropDeadPeerjs } from './peerjs-dead.mjs';
+import { guardLateDataChannel } from './peerjs-late-channel.mjs';
 import { dropPeerjsLogging } from './peerjs-quiet.mjs';
 
 const PEERJS = /[\\/]peerjs[\\/]dist[\\/]bundler\.mjs$/;
@@ -21,7 +22,7 @@ export function peerjsSlim() {
       return slim[source] ?? null;
     },
     transform(code, id) {
-      return PEERJS.test(id) ? { code: dropPeerjsLogging(dropDeadPeerjs(code)), map: null } : null;
+      return PEERJS.test(id) ? { code: dropPeerjsLogging(dropDeadPeerjs(guardLateDataChannel(code))), map: null } : null;
     },
   };
 }
@@ -34,6 +35,9 @@ export function peerjsSlimForTests() {
       if (source === 'webrtc-adapter') return '/src/transport/peerjs/slim/webrtc-adapter.ts';
       if (source === 'peerjs-js-binarypack') return '/src/transport/peerjs/slim/binarypack.ts';
       return undefined;
+    },
+    transform(context) {
+      return PEERJS.test(context.path) ? { body: guardLateDataChannel(context.body) } : undefined;
     },
   };
 }
