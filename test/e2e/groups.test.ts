@@ -47,6 +47,8 @@ describe('group chats between real widgets through a local PeerJS server', funct
     const id = alice.el.groups[0]!.id;
     expect(groupEvents(alice).map((e) => e.change)).to.deep.equal(['created']);
     await waitUntil(() => bob.el.groups.length === 1 && carol.el.groups.length === 1, 'Bob and Carol joined', 30000);
+    // `groups` lists a group as soon as its first entries are being checked; the event follows their write.
+    await waitUntil(() => groupEvents(carol).length > 0, 'Carol is told she joined', 10000);
     expect(groupEvents(carol)[0]!.change).to.equal('joined');
     expect(carol.el.groups[0]!.members).to.have.length(3);
 
