@@ -171,7 +171,7 @@ export class ChatController implements ReactiveController {
   /** Errors become a `friends-chat-error` event and a line in the UI; never a throw. */
   report(error: FriendsChatError): void {
     this.#set(() => (this.lastError = error));
-    this.#dispatch(new FriendsChatErrorEvent(error));
+    this.dispatch(new FriendsChatErrorEvent(error));
   }
 
   #hooks(): FriendsChatHooks {
@@ -183,30 +183,30 @@ export class ChatController implements ReactiveController {
       autoDownloadLimit: () => checkAutoDownloadLimit(host.autoDownloadLimit).value,
       onError: (error) => this.report(error),
       onSignalingState: (state) => this.#set(() => (this.signalingState = state)),
-      onFriendRequest: (contact) => this.#dispatch(new FriendsChatFriendRequestEvent(this.info(contact))),
-      onFriend: (contact) => this.#dispatch(new FriendsChatFriendEvent(this.info(contact))),
-      onPresence: (id, presence) => this.#dispatch(new FriendsChatPresenceEvent(id, presence)),
+      onFriendRequest: (contact) => this.dispatch(new FriendsChatFriendRequestEvent(this.info(contact))),
+      onFriend: (contact) => this.dispatch(new FriendsChatFriendEvent(this.info(contact))),
+      onPresence: (id, presence) => this.dispatch(new FriendsChatPresenceEvent(id, presence)),
       onMessage: (message) => {
-        this.#dispatch(new FriendsChatMessageEvent(message));
+        this.dispatch(new FriendsChatMessageEvent(message));
         this.thread.append(message);
         this.#notify(message);
         void this.markRead(message.friendId);
         this.roster.schedule();
       },
       onMessageStatus: (friendId, id, status, reason) => {
-        this.#dispatch(new FriendsChatMessageStatusEvent(friendId, id, status, reason));
+        this.dispatch(new FriendsChatMessageStatusEvent(friendId, id, status, reason));
         this.thread.status(friendId, id, status);
       },
-      onWarning: (reason, peer, detail) => this.#dispatch(new FriendsChatSecurityWarningEvent(reason, peer, detail)),
+      onWarning: (reason, peer, detail) => this.dispatch(new FriendsChatSecurityWarningEvent(reason, peer, detail)),
       onTyping: (friendId, typing) => this.typing.set(friendId, typing),
       onFileProgress: (progress) => {
-        this.#dispatch(new FriendsChatFileProgressEvent(progress));
+        this.dispatch(new FriendsChatFileProgressEvent(progress));
         this.thread.progress(progress);
       },
       onExpired: (friendId, ids) => this.thread.expire(friendId, ids),
       onChange: () => this.roster.schedule(),
       onGroup: (type, group) => {
-        this.#dispatch(new FriendsChatGroupEvent(type, group));
+        this.dispatch(new FriendsChatGroupEvent(type, group));
         this.#host.requestUpdate();
       },
     };
@@ -218,7 +218,7 @@ export class ChatController implements ReactiveController {
       this.signalingState = engine.signalingState;
     });
     await this.roster.refresh();
-    this.#dispatch(new FriendsChatReadyEvent(engine.identity.profileId));
+    this.dispatch(new FriendsChatReadyEvent(engine.identity.profileId));
   }
 
   /** Tells the page when the unread counts change. */
@@ -228,7 +228,7 @@ export class ChatController implements ReactiveController {
     if (key === this.#unreadKey) return;
     this.#unreadKey = key;
     this.unread = entries.reduce((n, e) => n + e.unread, 0);
-    this.#dispatch(new FriendsChatUnreadEvent(this.unread, byFriend));
+    this.dispatch(new FriendsChatUnreadEvent(this.unread, byFriend));
   }
 
   /** A friend's message while the page is hidden: a system notification, if turned on. */
@@ -246,7 +246,8 @@ export class ChatController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  #dispatch(event: Event): void {
+  /** Dispatches one of the widget's events on the host; a page listener that throws is contained. */
+  dispatch(event: Event): void {
     try {
       this.#host.dispatchEvent(event);
     } catch {

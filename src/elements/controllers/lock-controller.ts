@@ -60,7 +60,7 @@ export class LockController implements ReactiveController {
       if (state !== 'locked') return;
       await lock.unlock(passphrase);
       this.#restart();
-      this.#dispatch(new FriendsChatUnlockedEvent());
+      this.#chat.dispatch(new FriendsChatUnlockedEvent());
     });
   }
 
@@ -149,7 +149,7 @@ export class LockController implements ReactiveController {
     const setup = (await lock?.state()) === 'none';
     this.#set(() => ((this.locked = true), (this.setup = setup)));
     clearTimeout(this.#timer);
-    this.#dispatch(new FriendsChatLockedEvent());
+    this.#chat.dispatch(new FriendsChatLockedEvent());
   }
 
   #arm(): void {
@@ -165,13 +165,5 @@ export class LockController implements ReactiveController {
   #set(change: () => void): void {
     change();
     this.#host.requestUpdate();
-  }
-
-  #dispatch(event: Event): void {
-    try {
-      this.#host.dispatchEvent(event);
-    } catch {
-      // a page listener that throws must not break the widget
-    }
   }
 }
