@@ -33,9 +33,15 @@ export interface Contact {
 }
 
 
+/** The records that hold `contacts`: one per contact and the list of their IDs. */
+export function contactRecords(contacts: Contact[]): [string, unknown][] {
+  return [[Keyspace.contacts, contacts.map((c) => c.id)], ...contacts.map((c): [string, unknown] => [Keyspace.contact(c.id), c])];
+}
+
 /**
- * The contact list of one profile, held in memory and written through to the store as one
- * small value (contact lists are short; messages are stored elsewhere, in pages).
+ * The contact list of one profile, held in memory and written through to the store: one
+ * record per contact and a list of their IDs, so a change to one contact (or a stranger's
+ * request) writes that contact, not the whole list. Writes are serialised in call order.
  */
 export class Contacts {
   readonly #store: Store;
@@ -51,8 +57,17 @@ export class Contacts {
   }
 
   static async load(store: Store): Promise<Contacts> {
-    const [stored, declined] = await Promise.all([store.get<Contact[]>(Keyspace.contacts), store.get<Record<string, number>>(Keyspace.declined)]);
-    return new Contacts(store, Array.isArray(stored) ? stored : [], declined && typeof declined === 'object' ? declined : {});
+    const [stored, declined] = await Promise.all([store.get<unknown[]>(Keyspace.contacts), store.get<Record<string, number>>(Keyspace.declined)]);
+    const list = Array.isArray(stored) ? stored : [];
+    let contacts: Contact[];
+    if (list.every((id) => typeof id === 'string')) {
+      contacts = (await store.getMany<Contact>(list.map((id) => Keyspace.contact(id as string)))).filter((c): c is Contact => !!c);
+    } else {
+      // The layout before one record per contact: the whole list in one value.
+      contacts = list.filter((c): c is Contact => !!c && typeof c === 'object' && typeof (c as Contact).id === 'string');
+      await store.setMany(contactRecords(contacts));
+    }
+    return new Contacts(store, contacts, declined && typeof declined === 'object' ? declined : {});
   }
 
   /** Whether a request from `id` is to be ignored (the user declined one until `until`). */
@@ -79,10 +94,13 @@ export class Contacts {
     return this.#map.get(id)?.state === 'friend';
   }
 
-  /** Writes a contact (merged with what exists) and persists the list. */
+  /** Writes a contact (replacing what exists); a new one also extends the list of IDs. */
   async put(contact: Contact): Promise<Contact> {
+    const isNew = !this.#map.has(contact.id);
     this.#map.set(contact.id, contact);
-    await this.#persist();
+    const records: [string, unknown][] = [[Keyspace.contact(contact.id), contact]];
+    if (isNew) records.push([Keyspace.contacts, [...this.#map.keys()]]);
+    await this.#write(() => this.#store.setMany(records));
     return contact;
   }
 
@@ -95,13 +113,18 @@ export class Contacts {
   }
 
   async remove(id: string): Promise<void> {
-    this.#map.delete(id);
-    await this.#persist();
+    if (!this.#map.delete(id)) return;
+    const ids = [...this.#map.keys()];
+    await this.#write(async () => {
+      // The record first: a crash in between leaves an ID without a record (skipped on load), never a forgotten record.
+      await this.#store.del(Keyspace.contact(id));
+      await this.#store.set(Keyspace.contacts, ids);
+    });
   }
 
-  #persist(): Promise<void> {
-    // Serialise writes; each writes the current snapshot, so the last one wins.
-    this.#writing = this.#writing.catch(() => {}).then(() => this.#store.set(Keyspace.contacts, this.all()));
+  /** Serialises writes in call order, so a later write of the same record always wins. */
+  #write(write: () => Promise<void>): Promise<void> {
+    this.#writing = this.#writing.catch(() => {}).then(write);
     return this.#writing;
   }
 }

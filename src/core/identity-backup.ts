@@ -5,7 +5,7 @@ import { Identity } from '../identity/identity.js';
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { fromHex, fromUtf8, toHex, utf8 } from '../util/bytes.js';
-import type { Contact } from './contacts.js';
+import { contactRecords, type Contact } from './contacts.js';
 
 /** An encrypted text backup of the identity's keys and the contacts (with their pins). */
 export function exportIdentity(identity: Identity, contacts: Contact[], passphrase: string): Promise<string> {
@@ -36,9 +36,11 @@ export async function importIdentity(store: Store, backup: string, passphrase: s
     throw new FriendsChatError('bad-backup', 'backup keys are malformed');
   }
   const contacts: Contact[] = checkImportedContacts(parsed.contacts, identity.profileId);
-  await store.setMany([
-    [Keyspace.identity, identity.toRecord()],
-    [Keyspace.contacts, contacts],
-  ]);
+  const before = await store.get<unknown[]>(Keyspace.contacts);
+  await store.setMany([[Keyspace.identity, identity.toRecord()], ...contactRecords(contacts)]);
+  // Contacts of the profile this backup replaces, which the backup does not have.
+  const kept = new Set(contacts.map((c) => c.id));
+  const stale = (Array.isArray(before) ? before : []).filter((id): id is string => typeof id === 'string' && !kept.has(id));
+  if (stale.length) await store.delMany(stale.map(Keyspace.contact));
   return identity.profileId;
 }

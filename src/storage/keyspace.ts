@@ -7,7 +7,9 @@ export const Keyspace = {
   /** Which layout the store is in (absent: the first release's layout, see log/migrate-v1). */
   schema: 'schema',
   identity: 'identity',
+  /** The IDs of the contacts; each contact is its own `contact:<id>` record. */
   contacts: 'contacts',
+  contact: (id: string): string => `contact:${id}`,
   invites: 'invites',
   /** Profiles whose request was declined: ID → until when a new request from them is ignored. */
   declined: 'declined',

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
+import { Keyspace } from '../../src/storage/keyspace.js';
 import { FrameType } from '../../src/session/frame.js';
 import { SecureSession } from '../../src/session/secure-session.js';
 import { Identity, rendezvousId } from '../../src/identity/identity.js';
@@ -107,7 +108,8 @@ describe('ChatEngine over the loopback network', () => {
     await waitUntil(() => alice.requests.length === 1, 'the request arrives');
     expect(alice.messages).to.deep.equal([]);
     const keys = await alice.store.keys();
-    expect(keys.filter((k) => k.includes(mallory.profileId) && k !== 'contacts')).to.deep.equal([]);
+    // Only the request itself (its contact record): no log, no entry of the stranger's.
+    expect(keys.filter((k) => k.includes(mallory.profileId) && k !== Keyspace.contact(mallory.profileId))).to.deep.equal([]);
     await alice.engine.sendMessage(mallory.profileId, 'x').then(
       () => expect.fail('must not send to a stranger'),
       (e) => expect(e.code).to.equal('unknown-friend'),
