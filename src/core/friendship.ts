@@ -328,6 +328,7 @@ export class Friendship {
     this.#recentRequests = this.#recentRequests.filter((t) => t > now - 60_000);
     if (this.#recentRequests.length >= REQUESTS_PER_MINUTE) {
       this.droppedRequests++;
+      this.#o.onChange();
       return false;
     }
     this.#recentRequests.push(now);

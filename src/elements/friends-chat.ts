@@ -447,6 +447,7 @@ export class FriendsChatElement extends LitElement {
         : null,
       toggleSettings: () => this.#setPanel({ settings: !panel.settings, backup: '', message: '' }),
       friends: chat.roster.entries,
+      droppedRequests: chat.engine?.droppedRequests ?? 0,
       names,
       inviteLink: panel.inviteLink,
       thread,

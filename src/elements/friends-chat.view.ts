@@ -30,6 +30,7 @@ export interface ChatView {
   /** Who else has which name: a name that is not unique is shown with a short ID. */
   names: NameContext;
   friends: RosterEntry[];
+  droppedRequests: number;
   inviteLink: string;
   thread: ThreadWindow;
   selected: RosterEntry | undefined;
@@ -88,6 +89,7 @@ export function renderChat(v: ChatView): TemplateResult {
           .names=${v.names}
           .selected=${v.thread.friendId}
           .inviteLink=${v.inviteLink}
+          .dropped=${v.droppedRequests}
         ></friends-chat-roster>
         <friends-chat-group-list .groups=${v.groups} .friends=${v.friends} .names=${v.names} .selected=${v.thread.friendId}></friends-chat-group-list>
         </div>

@@ -22,6 +22,7 @@ export class FriendsChatRoster extends LitElement {
     friends: { attribute: false },
     selected: {},
     inviteLink: { attribute: false },
+    dropped: { attribute: false },
     names: { attribute: false },
     _copied: { state: true },
   };
@@ -30,6 +31,8 @@ export class FriendsChatRoster extends LitElement {
   readonly #t = useTranslation(this);
   declare selected: string;
   declare inviteLink: string;
+  /** How many friend requests were not kept (flood limits), this session. */
+  declare dropped: number;
   /** Which names are taken twice (from the root element); built here from `friends` if unset. */
   declare names: NameContext | undefined;
   declare private _copied: boolean;
@@ -39,6 +42,7 @@ export class FriendsChatRoster extends LitElement {
     this.friends = [];
     this.selected = '';
     this.inviteLink = '';
+    this.dropped = 0;
     this._copied = false;
   }
 
@@ -48,8 +52,9 @@ export class FriendsChatRoster extends LitElement {
     const requests = this.friends.filter((f) => f.state === 'incoming');
     const others = this.friends.filter((f) => f.state !== 'incoming' && f.state !== 'blocked');
     return html`
-      ${requests.length
+      ${requests.length || this.dropped
         ? html`<h3 id="requests">${t.requests}</h3>
+            ${this.dropped ? html`<p class="meta dropped">${t.droppedRequests(this.dropped)}</p>` : nothing}
             <ul aria-labelledby="requests">
               ${requests.map(
                 (f) => html`<li>

@@ -17,6 +17,7 @@ export const de: Translation = {
   noFriends: 'Noch keine Freunde. Teile eine Einladung, um zu chatten.',
   friends: 'Freunde',
   requests: 'Freundschaftsanfragen',
+  droppedRequests: (n) => (plural.select(n) === 'one' ? `1 weitere Anfrage wurde verworfen: zu viele auf einmal` : `${n} weitere Anfragen wurden verworfen: zu viele auf einmal`),
   outgoing: 'wartet auf Antwort',
   declined: 'abgelehnt',
   accept: 'Annehmen',

@@ -15,6 +15,7 @@ export const en: Translation = {
   noFriends: 'No friends yet. Share an invite to start chatting.',
   friends: 'Friends',
   requests: 'Friend requests',
+  droppedRequests: (n) => (plural.select(n) === 'one' ? `1 more request was not kept: too many at once` : `${n} more requests were not kept: too many at once`),
   outgoing: 'waiting for an answer',
   declined: 'declined',
   accept: 'Accept',

@@ -12,6 +12,8 @@ export interface Translation {
   errorPrefix: string;
   friendsCount: (n: number) => string;
   unread: (n: number) => string;
+  /** Requests not kept: too many at once or too many waiting (the oldest go). */
+  droppedRequests: (n: number) => string;
   noFriends: string;
   friends: string;
   requests: string;

@@ -7,7 +7,9 @@ import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.j
 import { LoopbackSignaling } from '../../src/transport/loopback/loopback-signaling.js';
 import { fromHex, utf8 } from '../../src/util/bytes.js';
 import { startPeer, type TestPeer } from '../helpers/engine.js';
-import { waitUntil } from '../helpers/env.js';
+import { brokers, waitUntil } from '../helpers/env.js';
+import { mountWidget } from '../helpers/widgets.js';
+import { PeerjsSignaling } from '../../src/transport/peerjs/peerjs-signaling.js';
 
 /** A stranger who sends one friend request to Alice and hangs up. */
 async function ask(network: LoopbackNetwork, alice: TestPeer, identity = Identity.generate()): Promise<Identity> {
@@ -61,6 +63,38 @@ describe('a flood of friend requests', function () {
       expect(alice.engine.contacts.get(pest.profileId)).to.equal(undefined);
     } finally {
       alice.engine.stop();
+    }
+  });
+});
+
+describe('a flood of friend requests at the widget', function () {
+  this.timeout(120000);
+  afterEach(() => {
+    for (const el of document.querySelectorAll('friends-chat')) el.remove();
+  });
+
+  it('shows the user how many requests it did not keep', async () => {
+    const alice = await mountWidget();
+    const b = (await brokers()).main;
+    const strangers = new PeerjsSignaling({ host: '127.0.0.1', port: b.port, path: b.path, key: b.key, secure: false, iceServers: [], relayOnly: false });
+    strangers.start(`flood-${Date.now()}`);
+    await waitUntil(() => strangers.state === 'online', 'the strangers are on the broker');
+    const requests = () => alice.el.friends.filter((f) => f.state === 'incoming').length;
+    const dropped = () => alice.el.shadowRoot?.querySelector('friends-chat-roster')?.shadowRoot?.querySelector('.dropped')?.textContent ?? '';
+    try {
+      // One more than a minute's worth, one after another, each a new profile.
+      for (let i = 0; i <= REQUESTS_PER_MINUTE; i++) {
+        const session = await SecureSession.establish(await strangers.dial(rendezvousId(fromHex(alice.el.profileId))), { identity: Identity.generate(), displayName: `stranger ${i}` });
+        session.send(FrameType.FriendRequest, utf8(JSON.stringify({ note: 'hi' })));
+        if (i < REQUESTS_PER_MINUTE) await waitUntil(() => requests() === i + 1, `request ${i} is kept`, 10000);
+        else await waitUntil(() => dropped() !== '', 'the dropped request is shown', 10000);
+        session.close();
+      }
+      expect(requests()).to.equal(REQUESTS_PER_MINUTE);
+      expect(dropped()).to.equal('1 more request was not kept: too many at once');
+      expect(alice.errors).to.deep.equal([]);
+    } finally {
+      strangers.close();
     }
   });
 });
