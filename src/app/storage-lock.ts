@@ -1,5 +1,7 @@
 import { randomBytes } from '../crypto/index.js';
+import { aesOpen, aesSeal } from '../crypto/subtle.js';
 import { FriendsChatError } from '../errors.js';
+import { concat, utf8 } from '../util/bytes.js';
 import { checkLockRecord, checkPassphrase, unwrapDataKey, wrapDataKey, type LockRecord } from '../storage/key-wrap.js';
 import { openInPlace, sealInPlace } from '../storage/seal-in-place.js';
 import { SealedStore } from '../storage/sealed-store.js';
@@ -8,6 +10,17 @@ import type { Store } from '../storage/store.js';
 /** The raw keys of the lock's own records (never produced by the keyspace: they start with `~`). */
 export const LOCK_KEY = '~lock';
 const TRIES_KEY = '~tries';
+/** "Remember this device": the data key wrapped by a non-extractable AES key kept beside it. */
+const DEVICE_KEY = '~device';
+const DEVICE_AD = 'friends-chat/device/1/';
+/** Bound to the lock record it came from: a key remembered under an earlier lock never opens. */
+const deviceAd = (record: LockRecord): Uint8Array => concat(utf8(DEVICE_AD), record.salt);
+
+interface DeviceRecord {
+  key: CryptoKey;
+  nonce: Uint8Array;
+  wrapped: Uint8Array;
+}
 /** Wrong passphrases that cost nothing; after them each one doubles the wait, up to the cap. */
 const FREE_TRIES = 3;
 const FIRST_WAIT = 250;
@@ -34,10 +47,46 @@ export class StorageLock {
 
   async state(): Promise<LockState> {
     if (this.#record === undefined) {
-      const stored = await this.#raw.get(LOCK_KEY);
+      const [stored, device] = await this.#raw.getMany<unknown>([LOCK_KEY, DEVICE_KEY]);
       this.#record = stored === undefined ? null : checkLockRecord(stored);
+      if (this.#record && device) await this.#openRemembered(device as Partial<DeviceRecord>);
     }
     return !this.#record ? 'none' : this.#sealed ? 'unlocked' : 'locked';
+  }
+
+  /** Whether this device keeps the data key, so a reload does not ask for the passphrase. */
+  async remembered(): Promise<boolean> {
+    return (await this.#raw.get(DEVICE_KEY)) !== undefined;
+  }
+
+  /**
+   * Keeps the open data key on this device, wrapped by a fresh non-extractable AES key stored
+   * next to it (docs/storage-lock.md: a convenience that gives up the protection against
+   * anyone who can use or copy this browser profile).
+   */
+  async remember(): Promise<void> {
+    if (!this.#dataKey) throw new FriendsChatError('locked', 'the chat is locked');
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const nonce = randomBytes(12);
+    const record: DeviceRecord = { key, nonce, wrapped: await aesSeal(key, nonce, this.#dataKey, deviceAd(this.#record!)) };
+    await this.#raw.set(DEVICE_KEY, record);
+  }
+
+  /** Drops the remembered data key: the next start asks for the passphrase again. */
+  forget(): Promise<void> {
+    return this.#raw.del(DEVICE_KEY);
+  }
+
+  /** A remembered key that does not open (damaged, or from another lock) is dropped, never fatal. */
+  async #openRemembered(device: Partial<DeviceRecord>): Promise<void> {
+    try {
+      if (!(device.key instanceof CryptoKey) || !(device.nonce instanceof Uint8Array) || !(device.wrapped instanceof Uint8Array)) throw new Error('malformed');
+      const dataKey = await aesOpen(device.key, device.nonce, device.wrapped, deviceAd(this.#record!));
+      if (dataKey.length !== 32 || this.#record!.stage !== 'sealed') throw new Error('not this lock');
+      await this.#open(dataKey);
+    } catch {
+      await this.forget();
+    }
   }
 
   /** The store the engine runs on: sealed while unlocked, raw without a lock; `locked` otherwise. */
@@ -96,6 +145,8 @@ export class StorageLock {
     dataKey.fill(0);
     await this.#raw.set(LOCK_KEY, record);
     this.#record = record;
+    // A remembered key is bound to the old record: wrap it again for the new one.
+    if (this.#dataKey && (await this.remembered())) await this.remember();
   }
 
   /** The data key, for a check of the passphrase under the back-off. */
@@ -125,7 +176,7 @@ export class StorageLock {
 
   async #finishOpening(): Promise<void> {
     await openInPlace(this.#raw, this.#sealed!);
-    await this.#raw.delMany([LOCK_KEY, TRIES_KEY]);
+    await this.#raw.delMany([LOCK_KEY, TRIES_KEY, DEVICE_KEY]);
     this.lock();
     this.#record = null;
   }

@@ -346,9 +346,12 @@ export class FriendsChatElement extends LitElement {
     });
   }
 
-  /** Opens a locked chat; a wrong passphrase is `bad-passphrase` (and, after a few, `try-later`). */
-  unlock(passphrase: string): Promise<void> {
-    return this.#lock.unlock(passphrase);
+  /**
+   * Opens a locked chat; a wrong passphrase is `bad-passphrase` (and, after a few, `try-later`).
+   * `remember`: this device keeps the key, so a reload opens without asking (docs/storage-lock.md).
+   */
+  unlock(passphrase: string, options: { remember?: boolean } = {}): Promise<void> {
+    return this.#lock.unlock(passphrase, options?.remember === true);
   }
 
   /** Locks now (a host's logout, say): the engine stops and only the unlock form shows. */
@@ -424,7 +427,7 @@ export class FriendsChatElement extends LitElement {
     const theme = checkTheme(this.theme).value;
     const panel = this._panel;
     const lock = this.#lock;
-    if (lock.locked) return renderLocked(theme === 'auto' ? (this.#systemTheme.dark ? 'dark' : 'light') : theme, this.#lang, lock, (p) => void this.unlock(p).catch(() => {}));
+    if (lock.locked) return renderLocked(theme === 'auto' ? (this.#systemTheme.dark ? 'dark' : 'light') : theme, this.#lang, lock, (p, remember) => void this.unlock(p, { remember }).catch(() => {}));
     return renderChat({
       t,
       lang: this.#lang,

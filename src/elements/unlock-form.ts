@@ -25,6 +25,9 @@ export class FriendsChatUnlock extends LitElement {
         border-radius: 6px;
         padding: 6px;
       }
+      .remember input {
+        margin: 0 0.4em 0 0;
+      }
       .message {
         color: var(--_danger);
       }
@@ -36,7 +39,7 @@ export class FriendsChatUnlock extends LitElement {
   declare setup: boolean;
   declare busy: boolean;
   declare message: string;
-  declare submit: (passphrase: string) => void;
+  declare submit: (passphrase: string, remember: boolean) => void;
   readonly #t = useTranslation(this);
 
   constructor() {
@@ -55,6 +58,8 @@ export class FriendsChatUnlock extends LitElement {
       <label for="p">${t.passphrase}</label>
       <input id="p" name="p" type="password" required minlength="8" autocomplete=${this.setup ? 'new-password' : 'current-password'} aria-describedby=${this.setup ? 'help' : nothing} />
       ${this.setup ? html`<label for="r">${t.repeat}</label><input id="r" name="r" type="password" required autocomplete="new-password" />` : nothing}
+      <label class="remember"><input name="m" type="checkbox" aria-describedby="m-help" /> ${t.remember}</label>
+      <p id="m-help" class="meta">${t.rememberHelp}</p>
       <button type="submit" ?disabled=${this.busy}>${this.setup ? t.enable : t.unlock}</button>
       <p class="message" role="alert">${this.message}</p>
     </form>`;
@@ -69,7 +74,7 @@ export class FriendsChatUnlock extends LitElement {
       this.message = this.#t().lock.mismatch;
       return;
     }
-    this.submit(p);
+    this.submit(p, (form.elements.namedItem('m') as HTMLInputElement).checked);
   }
 }
 

@@ -106,6 +106,8 @@ export const de: Translation = {
     repeat: 'Passphrase wiederholen',
     unlock: 'Entsperren',
     enable: 'Mit dieser Passphrase sperren',
+    remember: 'Auf diesem Gerät merken',
+    rememberHelp: 'Öffnet nach dem Neuladen ohne Passphrase. Nur auf einem Gerät, das niemand sonst nutzt: Wer dieses Browserprofil hat, kann den Chat dann lesen.',
     mismatch: 'Die beiden Passphrasen sind verschieden.',
   },
   file: {

@@ -105,6 +105,8 @@ export const en: Translation = {
     unlock: 'Unlock',
     enable: 'Lock with this passphrase',
     mismatch: 'The two passphrases differ.',
+    remember: 'Remember on this device',
+    rememberHelp: 'Opens without the passphrase after a reload. Only on a device no one else uses: anyone with this browser profile can then read the chat.',
   },
   file: {
     waiting: 'waiting for your friend',

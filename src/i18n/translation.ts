@@ -111,6 +111,8 @@ export interface Translation {
     unlock: string;
     enable: string;
     mismatch: string;
+    remember: string;
+    rememberHelp: string;
   };
   file: {
     waiting: string;

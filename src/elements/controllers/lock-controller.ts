@@ -53,12 +53,17 @@ export class LockController implements ReactiveController {
     this.#arm();
   }
 
-  unlock(passphrase: string): Promise<void> {
+  unlock(passphrase: string, remember = false): Promise<void> {
     return this.#step(async (lock) => {
       const state = await lock.state();
-      if (state === 'none' && this.setup) return this.enable(lock, passphrase);
+      if (state === 'none' && this.setup) {
+        await this.enable(lock, passphrase);
+        if (remember) await lock.remember();
+        return;
+      }
       if (state !== 'locked') return;
       await lock.unlock(passphrase);
+      if (remember) await lock.remember();
       this.#restart();
       this.#chat.dispatch(new FriendsChatUnlockedEvent());
     });
@@ -68,6 +73,7 @@ export class LockController implements ReactiveController {
     return this.#step(async (lock) => {
       if ((await lock.state()) === 'none') throw new FriendsChatError('bad-input', 'no lock');
       this.#chat.core.stop();
+      await lock.forget(); // locking means the next start asks again, remembered or not
       lock.lock();
       this.#chat.core.markLocked();
     });
