@@ -95,6 +95,21 @@ export default {
         await mqtt.close();
       },
     },
+    {
+      // A WebAuthn authenticator with the PRF extension for passkey tests (Chromium only:
+      // DevTools' virtual authenticator); Firefox answers null and those tests skip.
+      name: 'friends-chat-webauthn',
+      async executeCommand({ command, session }) {
+        if (command !== 'virtual-authenticator') return undefined;
+        if (typeof session.browser.getPage !== 'function') return null;
+        const cdp = await session.browser.getPage(session.id).createCDPSession();
+        await cdp.send('WebAuthn.enable');
+        const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+          options: { protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, hasPrf: true, automaticPresenceSimulation: true },
+        });
+        return { authenticatorId };
+      },
+    },
     peerjsSlimForTests(),
     commonjs({ include: ['**/node_modules/axe-core/**', '**/node_modules/jsqr/**'] }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),

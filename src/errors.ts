@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'storage-tampered',
   'locked',
   'try-later',
+  'passkey-unavailable',
   'signaling-failed',
   'id-taken',
   'connection-failed',

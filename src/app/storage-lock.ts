@@ -3,6 +3,7 @@ import { aesOpen, aesSeal } from '../crypto/subtle.js';
 import { FriendsChatError } from '../errors.js';
 import { concat, utf8 } from '../util/bytes.js';
 import { checkLockRecord, checkPassphrase, unwrapDataKey, wrapDataKey, type LockRecord } from '../storage/key-wrap.js';
+import { checkPasskeyRecord, unwrapWithPasskey, wrapWithPasskey } from '../storage/passkey-wrap.js';
 import { openInPlace, sealInPlace } from '../storage/seal-in-place.js';
 import { SealedStore } from '../storage/sealed-store.js';
 import type { Store } from '../storage/store.js';
@@ -12,6 +13,8 @@ export const LOCK_KEY = '~lock';
 const TRIES_KEY = '~tries';
 /** "Remember this device": the data key wrapped by a non-extractable AES key kept beside it. */
 const DEVICE_KEY = '~device';
+/** A passkey that opens the lock too (never the only way: the passphrase always does). */
+const PASSKEY_KEY = '~passkey';
 const DEVICE_AD = 'friends-chat/device/1/';
 /** Bound to the lock record it came from: a key remembered under an earlier lock never opens. */
 const deviceAd = (record: LockRecord): Uint8Array => concat(utf8(DEVICE_AD), record.salt);
@@ -99,7 +102,34 @@ export class StorageLock {
   /** Opens the data key; finishes a migration a crash interrupted. Wrong: `bad-passphrase`, nothing else changes. */
   async unlock(passphrase: string): Promise<void> {
     if ((await this.state()) !== 'locked') return;
-    await this.#open(await this.#tryPassphrase(passphrase));
+    await this.#unlockWith(await this.#tryPassphrase(passphrase));
+  }
+
+  /** Whether a passkey can open this lock. */
+  async hasPasskey(): Promise<boolean> {
+    return checkPasskeyRecord(await this.#raw.get(PASSKEY_KEY)) !== undefined;
+  }
+
+  /** Registers a passkey that opens the lock too (the chat must be unlocked). */
+  async addPasskey(name: string): Promise<void> {
+    if (!this.#dataKey) throw new FriendsChatError('locked', 'the chat is locked');
+    await this.#raw.set(PASSKEY_KEY, await wrapWithPasskey(this.#dataKey, name));
+  }
+
+  removePasskey(): Promise<void> {
+    return this.#raw.del(PASSKEY_KEY);
+  }
+
+  /** Opens the data key with the passkey (the user confirms on the authenticator). */
+  async unlockWithPasskey(): Promise<void> {
+    if ((await this.state()) !== 'locked') return;
+    const record = checkPasskeyRecord(await this.#raw.get(PASSKEY_KEY));
+    if (!record) throw new FriendsChatError('passkey-unavailable', 'no passkey opens this chat');
+    await this.#unlockWith(await unwrapWithPasskey(record));
+  }
+
+  async #unlockWith(dataKey: Uint8Array): Promise<void> {
+    await this.#open(dataKey);
     if (this.#record!.stage === 'sealing') await this.#finishSealing();
     if (this.#record!.stage === 'opening') await this.#finishOpening();
   }
@@ -176,7 +206,7 @@ export class StorageLock {
 
   async #finishOpening(): Promise<void> {
     await openInPlace(this.#raw, this.#sealed!);
-    await this.#raw.delMany([LOCK_KEY, TRIES_KEY, DEVICE_KEY]);
+    await this.#raw.delMany([LOCK_KEY, TRIES_KEY, DEVICE_KEY, PASSKEY_KEY]);
     this.lock();
     this.#record = null;
   }

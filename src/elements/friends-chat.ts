@@ -354,6 +354,21 @@ export class FriendsChatElement extends LitElement {
     return this.#lock.unlock(passphrase, options?.remember === true);
   }
 
+  /** Opens a locked chat with the passkey added by `addPasskey` (`passkey-unavailable` if none can be used). */
+  unlockWithPasskey(): Promise<void> {
+    return this.#lock.unlockWithPasskey();
+  }
+
+  /** Registers a passkey (WebAuthn PRF) that opens the lock too; the passphrase keeps working. */
+  addPasskey(passphrase: string): Promise<void> {
+    return this.#lock.addPasskey(passphrase, this.displayName);
+  }
+
+  /** Forgets the passkey: only the passphrase opens the lock. */
+  removePasskey(): Promise<void> {
+    return this.#lock.removePasskey();
+  }
+
   /** Locks now (a host's logout, say): the engine stops and only the unlock form shows. */
   lockNow(): Promise<void> {
     return this.#lock.lock();
@@ -427,7 +442,7 @@ export class FriendsChatElement extends LitElement {
     const theme = checkTheme(this.theme).value;
     const panel = this._panel;
     const lock = this.#lock;
-    if (lock.locked) return renderLocked(theme === 'auto' ? (this.#systemTheme.dark ? 'dark' : 'light') : theme, this.#lang, lock, (p, remember) => void this.unlock(p, { remember }).catch(() => {}));
+    if (lock.locked) return renderLocked(theme === 'auto' ? (this.#systemTheme.dark ? 'dark' : 'light') : theme, this.#lang, lock, (p, remember) => void this.unlock(p, { remember }).catch(() => {}), () => void this.unlockWithPasskey().catch(() => {}));
     return renderChat({
       t,
       lang: this.#lang,

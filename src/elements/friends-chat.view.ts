@@ -117,8 +117,14 @@ export function renderChat(v: ChatView): TemplateResult {
 }
 
 /** While locked: the unlock form and nothing else. */
-export function renderLocked(theme: 'light' | 'dark', lang: Lang, lock: { setup: boolean; busy: boolean; message: string }, submit: (passphrase: string, remember: boolean) => void): TemplateResult {
+export function renderLocked(
+  theme: 'light' | 'dark',
+  lang: Lang,
+  lock: { setup: boolean; busy: boolean; message: string; passkey: boolean },
+  submit: (passphrase: string, remember: boolean) => void,
+  passkey: () => void,
+): TemplateResult {
   return html`<div part="base" class="base ${theme}" lang=${lang}>
-    <friends-chat-unlock part="unlock" .setup=${lock.setup} .busy=${lock.busy} .message=${lock.message} .submit=${submit}></friends-chat-unlock>
+    <friends-chat-unlock part="unlock" .setup=${lock.setup} .busy=${lock.busy} .message=${lock.message} .submit=${submit} .passkey=${lock.passkey ? passkey : null}></friends-chat-unlock>
   </div>`;
 }

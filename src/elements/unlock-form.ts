@@ -34,12 +34,14 @@ export class FriendsChatUnlock extends LitElement {
     `,
   ];
 
-  static override properties = { setup: { type: Boolean }, busy: { type: Boolean }, message: {}, submit: { attribute: false } };
+  static override properties = { setup: { type: Boolean }, busy: { type: Boolean }, message: {}, submit: { attribute: false }, passkey: { attribute: false } };
 
   declare setup: boolean;
   declare busy: boolean;
   declare message: string;
   declare submit: (passphrase: string, remember: boolean) => void;
+  /** Set when a passkey opens this lock: the form offers a button for it. */
+  declare passkey: (() => void) | null;
   readonly #t = useTranslation(this);
 
   constructor() {
@@ -48,6 +50,7 @@ export class FriendsChatUnlock extends LitElement {
     this.busy = false;
     this.message = '';
     this.submit = () => {};
+    this.passkey = null;
   }
 
   protected override render() {
@@ -61,6 +64,7 @@ export class FriendsChatUnlock extends LitElement {
       <label class="remember"><input name="m" type="checkbox" aria-describedby="m-help" /> ${t.remember}</label>
       <p id="m-help" class="meta">${t.rememberHelp}</p>
       <button type="submit" ?disabled=${this.busy}>${this.setup ? t.enable : t.unlock}</button>
+      ${this.passkey ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${this.passkey}>${t.passkey}</button>` : nothing}
       <p class="message" role="alert">${this.message}</p>
     </form>`;
   }

@@ -107,6 +107,7 @@ export const de: Translation = {
     unlock: 'Entsperren',
     enable: 'Mit dieser Passphrase sperren',
     remember: 'Auf diesem Gerät merken',
+    passkey: 'Mit Passkey entsperren',
     rememberHelp: 'Öffnet nach dem Neuladen ohne Passphrase. Nur auf einem Gerät, das niemand sonst nutzt: Wer dieses Browserprofil hat, kann den Chat dann lesen.',
     mismatch: 'Die beiden Passphrasen sind verschieden.',
   },

@@ -106,6 +106,7 @@ export const en: Translation = {
     enable: 'Lock with this passphrase',
     mismatch: 'The two passphrases differ.',
     remember: 'Remember on this device',
+    passkey: 'Unlock with passkey',
     rememberHelp: 'Opens without the passphrase after a reload. Only on a device no one else uses: anyone with this browser profile can then read the chat.',
   },
   file: {

@@ -112,6 +112,7 @@ export interface Translation {
     enable: string;
     mismatch: string;
     remember: string;
+    passkey: string;
     rememberHelp: string;
   };
   file: {

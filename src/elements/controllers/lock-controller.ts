@@ -23,6 +23,8 @@ export class LockController implements ReactiveController {
   locked = false;
   /** The form asks for a new passphrase (`lock="passphrase"`, no lock yet). */
   setup = false;
+  /** A passkey opens this lock too: the form offers it. */
+  passkey = false;
   busy = false;
   message = '';
   readonly #host: LockHost;
@@ -67,6 +69,28 @@ export class LockController implements ReactiveController {
       this.#restart();
       this.#chat.dispatch(new FriendsChatUnlockedEvent());
     });
+  }
+
+  unlockWithPasskey(): Promise<void> {
+    return this.#step(async (lock) => {
+      if ((await lock.state()) !== 'locked') return;
+      await lock.unlockWithPasskey();
+      this.#restart();
+      this.#chat.dispatch(new FriendsChatUnlockedEvent());
+    });
+  }
+
+  /** Adds a passkey after the passphrase is confirmed (someone at an open chat cannot add theirs). */
+  addPasskey(passphrase: string, name: string): Promise<void> {
+    return this.#step(async (lock) => {
+      if ((await lock.state()) !== 'unlocked') throw new FriendsChatError('bad-input', 'no lock, or locked');
+      await lock.verify(passphrase);
+      await lock.addPasskey(name);
+    });
+  }
+
+  removePasskey(): Promise<void> {
+    return this.#step((lock) => lock.removePasskey());
   }
 
   lock(): Promise<void> {
@@ -153,7 +177,8 @@ export class LockController implements ReactiveController {
     this.#chat.thread.select('');
     this.#chat.roster.entries = [];
     const setup = (await lock?.state()) === 'none';
-    this.#set(() => ((this.locked = true), (this.setup = setup)));
+    const passkey = !setup && !!(await lock?.hasPasskey());
+    this.#set(() => ((this.locked = true), (this.setup = setup), (this.passkey = passkey)));
     clearTimeout(this.#timer);
     this.#chat.dispatch(new FriendsChatLockedEvent());
   }
