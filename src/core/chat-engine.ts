@@ -135,6 +135,7 @@ export class ChatEngine {
       log: (friendId) => this.#conversations.direct(friendId).log(),
       requireSendable: (friendId) => this.#friendship.requireSendable(friendId),
       append: (friendId, own) => this.#appendOwn(friendId, own),
+      group: (friendId) => (this.groups?.has(friendId) ? this.groups : undefined),
     });
     this.#router = new FrameRouter((session) => this.#friendship.standing(session));
     this.#friendship.register(this.#router);
@@ -194,7 +195,7 @@ export class ChatEngine {
       send: sendJson,
       onGroup: (type, group) => options.onGroup?.(type, group),
       onMessage: options.onMessage,
-      onMessageStatus: options.onMessageStatus,
+      onMessageStatus: (g, id, status, reach) => options.onMessageStatus(g, id, status, undefined, reach),
       onWarning: options.onWarning,
       onChange: options.onChange,
     });
@@ -313,7 +314,7 @@ export class ChatEngine {
 
   /** A text message; with `replyTo` (a message ID of the conversation) a reply that quotes it. */
   async sendMessage(friendId: string, text: string, options: { expiresIn?: number; replyTo?: string } = {}): Promise<ChatMessage> {
-    if (this.groups.has(friendId)) return this.groups.sendMessage(friendId, text);
+    if (this.groups.has(friendId)) return this.groups.sendMessage(friendId, text, options?.replyTo);
     checkText(text);
     const expiresIn = checkExpiresIn(options?.expiresIn);
     if (options?.replyTo !== undefined) return this.actions.act(friendId, 'reply', options.replyTo, text, expiresIn);

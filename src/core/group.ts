@@ -35,11 +35,14 @@ interface KeyInfo {
   body: KeyBody;
 }
 
-/** What a group message decrypts to. */
+/** What a group message decrypts to: the kind and body a one-to-one entry would have (docs/groups.md). */
 export interface GroupPlain {
-  t: 'text';
+  t: GroupKind;
   b: string;
 }
+
+export type GroupKind = 'text' | 'reply' | 'react' | 'edit' | 'delete';
+const KINDS: readonly string[] = ['text', 'reply', 'react', 'edit', 'delete'];
 
 export type GroupAccept = { stored: Entry[]; refused: { entry: Entry; reason: string }[]; gap: boolean };
 
@@ -250,10 +253,22 @@ export class Group {
       const text = chain && openMessage(this.id, entry.author, body, chain);
       if (text === undefined || text === null) return undefined;
       const plain = JSON.parse(text) as GroupPlain;
-      return plain.t === 'text' && typeof plain.b === 'string' ? plain : undefined;
+      return KINDS.includes(plain.t) && typeof plain.b === 'string' ? plain : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** A readable `sealed` entry as the entry it carries (its kind and body), for the checks and views of one-to-one entries. */
+  opened(entry: Entry | undefined): Entry | undefined {
+    const plain = entry && this.decrypt(entry);
+    return plain && { ...entry!, kind: plain.t, body: plain.b, late: undefined };
+  }
+
+  /** A counting message of the group, opened, by its ID. */
+  async find(id: string): Promise<Entry | undefined> {
+    const entry = await this.#log.find(id);
+    return entry && this.effective(entry) ? this.opened(entry) : undefined;
   }
 
   saveAcks(): Promise<void> {
