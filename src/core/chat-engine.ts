@@ -328,6 +328,7 @@ export class ChatEngine {
    */
   async sendFile(friendId: string, blob: Blob, name?: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
     if (!(blob instanceof Blob)) throw new FriendsChatError('bad-input', 'sendFile needs a Blob or File');
+    if (this.groups.has(friendId)) throw new FriendsChatError('bad-input', 'files cannot be sent to a group yet');
     const expiresIn = checkExpiresIn(options?.expiresIn);
     this.#friendship.requireSendable(friendId);
     checkFileSize(blob.size, this.#o.maxFileSize?.() ?? DEFAULT_MAX_FILE_SIZE);

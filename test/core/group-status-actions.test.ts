@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { sendJson } from '../../src/core/frames.js';
+import { Group } from '../../src/core/group.js';
 import { ConversationLog } from '../../src/log/conversation-log.js';
 import type { GroupEventType, GroupInfo } from '../../src/model/index.js';
 import { FrameType } from '../../src/session/frame.js';
@@ -81,6 +82,7 @@ describe('group message status, actions and joining', () => {
     expect(await codeOf(() => bob.engine.actions.delete(group.id, plan.id))).to.equal('bad-input');
     expect(await codeOf(() => bob.engine.actions.react(group.id, plan.id, '🦄'))).to.equal('bad-input');
     expect(await codeOf(() => bob.engine.actions.react(group.id, 'ab'.repeat(32), '👍'))).to.equal('bad-input');
+    expect(await codeOf(() => alice.engine.sendFile(group.id, new Blob(['x']), 'x.txt'))).to.equal('bad-input');
 
     const view = async (p: TestPeer) =>
       (await p.engine.history(group.id, { limit: 100 })).filter((m) => !m.system).map((m) => `${m.from.slice(0, 6)} ${m.kind} ${m.ref?.slice(0, 6) ?? '-'} ${m.text}`);
@@ -103,6 +105,31 @@ describe('group message status, actions and joining', () => {
     // The reaction reached the others as an event with its member as author, and counts as nothing unread.
     expect(alice.messages.find((m) => m.kind === 'react')?.from).to.equal(carol.id);
     expect(bob.engine.groups.info(group.id).unread).to.equal(2);
+  });
+
+  it('shows a member\u2019s forged action (deleting or editing another\u2019s message) nowhere', async () => {
+    const { network, alice, bob, carol } = await trio(14);
+    const group = await alice.engine.groups.create('Forged', [bob.id, carol.id]);
+    await waitUntil(() => bob.engine.groups.has(group.id) && carol.engine.groups.has(group.id), 'joined');
+    const plan = await alice.engine.sendMessage(group.id, 'mine');
+    await waitUntil(async () => (await bob.engine.history(group.id)).some((m) => m.id === plan.id), 'Bob has it');
+    // Bob skips the API's checks: his own copy of the group seals the actions, his raw session sends them.
+    const rogue = await goRogue(network, alice, bob);
+    const own = await Group.open({ store: bob.store, identity: rogue.identity, now: () => Date.now() }, group.id);
+    const forged = [
+      ...(await own.send({ t: 'delete', b: JSON.stringify({ r: plan.id }) })),
+      ...(await own.send({ t: 'edit', b: JSON.stringify({ r: plan.id, t: 'Bob wrote this' }) })),
+      ...(await own.send({ t: 'react', b: JSON.stringify({ r: plan.id, e: '🦄' }) })),
+      ...(await own.send({ t: 'text', b: 'and a real one' })),
+    ];
+    const session = await rogue.connect();
+    sendJson(session, FrameType.GroupEntries, { g: group.id, entries: forged });
+    const view = async (p: TestPeer) => (await p.engine.history(group.id)).filter((m) => !m.system).map((m) => `${m.kind} ${m.text}`);
+    await waitUntil(async () => (await view(carol)).includes('text and a real one'), 'Carol has Bob\u2019s entries (relayed by Alice)');
+    expect(await view(alice)).to.deep.equal(['text mine', 'text and a real one']);
+    expect(await view(carol)).to.deep.equal(['text mine', 'text and a real one']);
+    expect(alice.messages.map((m) => m.kind)).to.not.include('delete');
+    session.close();
   });
 
   it('lists a group it joins only with its one joined event, however many batches bring it at once', async () => {
