@@ -1,8 +1,9 @@
 import type { Entry } from '../log/entry.js';
-import type { ChatMessage, GroupChange, MessageStatus } from '../model/index.js';
+import type { ChatMessage, FileProgress, GroupChange, MessageStatus } from '../model/index.js';
 import { checkAction, quoteOf } from './actions.js';
 import type { Group } from './group.js';
 import { parseMemberOp } from './group-membership.js';
+import { checkFileBody } from './input-checks.js';
 import { toMessage } from './message.js';
 
 /**
@@ -23,7 +24,7 @@ export function groupReach(group: Group, entry: Entry): { status: MessageStatus;
  * not apply, entries by someone who was not a member at their place, and messages sealed
  * before this member joined give none.
  */
-export async function toGroupMessage(group: Group, entry: Entry): Promise<ChatMessage | undefined> {
+export async function toGroupMessage(group: Group, entry: Entry, files: (id: string) => Promise<FileProgress | undefined>): Promise<ChatMessage | undefined> {
   if (entry.kind === 'key' || !group.effective(entry)) return undefined;
   if (entry.kind === 'member') {
     const system = changeOf(entry);
@@ -31,8 +32,8 @@ export async function toGroupMessage(group: Group, entry: Entry): Promise<ChatMe
     return system ? { ...base, system } : undefined;
   }
   const opened = group.opened(entry);
-  if (!opened || (await checkAction(opened, (id) => group.find(id)))) return undefined;
-  const message = toMessage(opened, group.id, group.id, group.me);
+  if (!opened || checkFileBody(opened) || (await checkAction(opened, (id) => group.find(id)))) return undefined;
+  const message = toMessage(opened, group.id, group.id, group.me, undefined, opened.kind === 'file' ? await files(entry.id) : undefined);
   if (!message.incoming) Object.assign(message, groupReach(group, entry));
   const quote = opened.kind === 'reply' && (await quoteOf(opened, (id) => group.find(id)));
   return quote ? { ...message, quote } : message;

@@ -41,8 +41,8 @@ export interface GroupPlain {
   b: string;
 }
 
-export type GroupKind = 'text' | 'reply' | 'react' | 'edit' | 'delete';
-const KINDS: readonly string[] = ['text', 'reply', 'react', 'edit', 'delete'];
+export type GroupKind = 'text' | 'file' | 'reply' | 'react' | 'edit' | 'delete';
+const KINDS: readonly string[] = ['text', 'file', 'reply', 'react', 'edit', 'delete'];
 
 export type GroupAccept = { stored: Entry[]; refused: { entry: Entry; reason: string }[]; gap: boolean };
 
@@ -224,7 +224,7 @@ export class Group {
    * Encrypts and stores an own message: first a new sender key if the members changed
    * since the last one (or it is old), sealed to the current members only.
    */
-  send(plain: GroupPlain): Promise<Entry[]> {
+  send(plain: GroupPlain, before?: (entry: Entry) => Promise<void>): Promise<Entry[]> {
     return this.#serial(async () => {
       const made: Entry[] = [];
       const now = this.#c.now();
@@ -239,7 +239,7 @@ export class Group {
         mine = this.#keys.get(this.me)!.at(-1)!;
       }
       const body = sealMessage(this.id, this.me, mine.e, this.#sentInEpoch, this.#chain(this.me, mine.e)!, JSON.stringify(plain));
-      made.push(await this.#appendOwn('sealed', JSON.stringify(body)));
+      made.push(await this.#appendOwn('sealed', JSON.stringify(body), before));
       return made;
     });
   }
@@ -285,7 +285,7 @@ export class Group {
     return this.#chains.get(key) ?? undefined;
   }
 
-  async #appendOwn(kind: EntryKind, body: string): Promise<Entry> {
+  async #appendOwn(kind: EntryKind, body: string, before?: (entry: Entry) => Promise<void>): Promise<Entry> {
     const log = this.#log;
     const mine = log.head(this.me);
     const now = this.#c.now();
@@ -301,6 +301,7 @@ export class Group {
     });
     const reason = this.check(entry);
     if (reason) throw new FriendsChatError(kind === 'member' ? 'not-admin' : 'bad-input', reason);
+    await before?.(entry);
     const result = await log.append(entry, now);
     if (result !== 'stored') throw new FriendsChatError('internal', `could not store the group entry (${result})`);
     this.#index(entry);

@@ -14,7 +14,8 @@ import { groupReach, toGroupMessage } from './group-message.js';
 import { groupIdFor, MAX_MEMBERS, type MemberOp } from './group-membership.js';
 import { GroupSync } from './group-sync.js';
 import { isMessageKind, ownAction } from './actions.js';
-import { checkText, requireMessageId } from './input-checks.js';
+import type { GroupFiles } from './group-files.js';
+import { checkFileBody, checkText, requireMessageId } from './input-checks.js';
 
 /** Groups one profile may be in (or keep the history of). */
 export const MAX_GROUPS = 200;
@@ -34,6 +35,7 @@ export interface GroupsOptions {
   onMessageStatus(groupId: string, messageId: string, status: MessageStatus, reach?: { count: number; of: number }): void;
   onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
   onChange(): void;
+  files: GroupFiles;
 }
 
 /**
@@ -76,7 +78,7 @@ export class Groups {
       groups.#byId.set(id, group);
       groups.#ids.add(id);
       let unread = 0;
-      for (const e of await group.log.history({ limit: 200 })) if (groups.#unseen(group, e, await toGroupMessage(group, e))) unread++;
+      for (const e of await group.log.history({ limit: 200 })) if (groups.#unseen(group, e, await groups.#view(group, e))) unread++;
       groups.#unread.set(id, unread);
     }
     return groups;
@@ -172,11 +174,31 @@ export class Groups {
     return this.#send(group, kind, await ownAction(kind, ref, value, this.#me, (id) => group.find(id)));
   }
 
-  async #send(group: Group, t: GroupKind, b: string): Promise<ChatMessage> {
+  /** A file message (`manifest` its encoded manifest): the bytes are kept before its entry is stored. */
+  async sendFile(groupId: string, blob: Blob, manifest: string): Promise<ChatMessage> {
+    const group = this.#requireActive(groupId);
+    let id = '';
+    try {
+      return await this.#send(group, 'file', manifest, (e) => this.#o.files.outgoing(groupId, (id = e.id), blob, manifest));
+    } catch (error) {
+      if (id) await this.#o.files.drop(id);
+      throw error;
+    }
+  }
+
+  isMember(groupId: string, id: string): boolean {
+    return !!this.#byId.get(groupId)?.isMember(id);
+  }
+
+  #view(group: Group, entry: Entry): Promise<ChatMessage | undefined> {
+    return toGroupMessage(group, entry, (id) => this.#o.files.progress(group.id, id));
+  }
+
+  async #send(group: Group, t: GroupKind, b: string, before?: (entry: Entry) => Promise<void>): Promise<ChatMessage> {
     if (utf8(b).length > MAX_GROUP_TEXT_BYTES) throw new FriendsChatError('message-too-large', 'a group message is at most 48 KiB');
-    const made = await group.send({ t, b });
+    const made = await group.send({ t, b }, before);
     this.#sync.announce(group, made);
-    const message = (await toGroupMessage(group, made.at(-1)!))!;
+    const message = (await this.#view(group, made.at(-1)!))!;
     this.#status.set(message.id, reachKey(message));
     return message;
   }
@@ -199,7 +221,7 @@ export class Groups {
     // Sender keys and entries that did not count take places in the log: page until enough show.
     for (;;) {
       const page = await group.log.history({ limit, ...(before ? { before } : {}) });
-      const shown = await Promise.all(page.map((e) => toGroupMessage(group, e)));
+      const shown = await Promise.all(page.map((e) => this.#view(group, e)));
       out.unshift(...(shown.filter(Boolean) as ChatMessage[]));
       if (page.length < limit || out.length >= limit) return out.slice(-limit);
       before = page[0]!.id;
@@ -218,7 +240,7 @@ export class Groups {
     const wasMember = group.isMember(this.#me);
     const entry = await group.change(op);
     this.#sync.announce(group, [entry]);
-    const message = await toGroupMessage(group, entry);
+    const message = await this.#view(group, entry);
     if (message) this.#o.onMessage(message);
     if (op.op !== 'create') await this.#reportStatus(group);
     if (op.op !== 'create') this.#o.onGroup(wasMember && !group.isMember(this.#me) ? 'left' : 'changed', this.#info(group));
@@ -234,7 +256,9 @@ export class Groups {
     let changed = false;
     for (const entry of entries) {
       changed ||= entry.kind === 'member';
-      const message = await toGroupMessage(group, entry);
+      const opened = group.effective(entry) ? group.opened(entry) : undefined;
+      if (opened?.kind === 'file' && !checkFileBody(opened)) await this.#o.files.incoming(group.id, opened);
+      const message = await this.#view(group, entry);
       if (message) this.#o.onMessage(message);
       if (this.#unseen(group, entry, message)) this.#unread.set(group.id, (this.#unread.get(group.id) ?? 0) + 1);
     }

@@ -82,7 +82,6 @@ describe('group message status, actions and joining', () => {
     expect(await codeOf(() => bob.engine.actions.delete(group.id, plan.id))).to.equal('bad-input');
     expect(await codeOf(() => bob.engine.actions.react(group.id, plan.id, '🦄'))).to.equal('bad-input');
     expect(await codeOf(() => bob.engine.actions.react(group.id, 'ab'.repeat(32), '👍'))).to.equal('bad-input');
-    expect(await codeOf(() => alice.engine.sendFile(group.id, new Blob(['x']), 'x.txt'))).to.equal('bad-input');
 
     const view = async (p: TestPeer) =>
       (await p.engine.history(group.id, { limit: 100 })).filter((m) => !m.system).map((m) => `${m.from.slice(0, 6)} ${m.kind} ${m.ref?.slice(0, 6) ?? '-'} ${m.text}`);
@@ -129,6 +128,35 @@ describe('group message status, actions and joining', () => {
     expect(await view(alice)).to.deep.equal(['text mine', 'text and a real one']);
     expect(await view(carol)).to.deep.equal(['text mine', 'text and a real one']);
     expect(alice.messages.map((m) => m.kind)).to.not.include('delete');
+    session.close();
+  });
+
+  it('sends a file to a group: every member fetches it from the author; a friend outside the group cannot', async () => {
+    const { network, alice, bob, carol } = await trio(15);
+    const dave = await peer(network);
+    await befriend(alice, dave);
+    const group = await alice.engine.groups.create('Files', [bob.id, carol.id]);
+    await waitUntil(() => bob.engine.groups.has(group.id) && carol.engine.groups.has(group.id), 'joined');
+    const bytes = new Uint8Array(200_000).map((_, i) => (i * 31) & 255);
+    const sent = await alice.engine.sendFile(group.id, new Blob([bytes]), 'climb.bin');
+    expect(sent.kind).to.equal('file');
+    expect(sent.file?.name).to.equal('climb.bin');
+    for (const p of [bob, carol]) {
+      await waitUntil(() => p.progress.some((x) => x.messageId === sent.id && x.state === 'done'), 'the member has the file', 20000);
+      expect(p.progress.filter((x) => x.messageId === sent.id).every((x) => x.friendId === group.id && x.conversationId === group.id)).to.equal(true);
+      const file = await p.engine.file(group.id, sent.id);
+      expect(new Uint8Array(await file!.blob.arrayBuffer())).to.deep.equal(bytes);
+      const shown = (await p.engine.history(group.id)).find((m) => m.id === sent.id)!;
+      expect([shown.kind, shown.file?.name, shown.file?.state, shown.from]).to.deep.equal(['file', 'climb.bin', 'done', alice.id]);
+    }
+    // Dave is Alice's friend but not in the group: asking for its chunks gets a refusal, not bytes.
+    const rogue = await goRogue(network, alice, dave);
+    const session = await rogue.connect();
+    const answers: number[] = [];
+    session.onFrame((type) => void answers.push(type));
+    sendJson(session, FrameType.FileWant, { file: sent.id, want: [[0, 4]], reset: true, have: 0 });
+    await waitUntil(() => answers.includes(FrameType.FileCancel), 'Dave is refused');
+    expect(answers).to.not.include(FrameType.FileChunk);
     session.close();
   });
 
