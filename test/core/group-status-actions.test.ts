@@ -137,11 +137,15 @@ describe('group message status, actions and joining', () => {
     await befriend(alice, dave);
     const group = await alice.engine.groups.create('Files', [bob.id, carol.id]);
     await waitUntil(() => bob.engine.groups.has(group.id) && carol.engine.groups.has(group.id), 'joined');
+    // Carol is away when the file is sent, and fetches it once she is back (after Bob has it all).
+    carol.engine.stop();
     const bytes = new Uint8Array(200_000).map((_, i) => (i * 31) & 255);
     const sent = await alice.engine.sendFile(group.id, new Blob([bytes]), 'climb.bin');
     expect(sent.kind).to.equal('file');
     expect(sent.file?.name).to.equal('climb.bin');
-    for (const p of [bob, carol]) {
+    await waitUntil(() => bob.progress.some((x) => x.messageId === sent.id && x.state === 'done'), 'Bob has the file', 20000);
+    const carol2 = await peer(network, carol.store as MemoryStore);
+    for (const p of [bob, carol2]) {
       await waitUntil(() => p.progress.some((x) => x.messageId === sent.id && x.state === 'done'), 'the member has the file', 20000);
       expect(p.progress.filter((x) => x.messageId === sent.id).every((x) => x.friendId === group.id && x.conversationId === group.id)).to.equal(true);
       const file = await p.engine.file(group.id, sent.id);
