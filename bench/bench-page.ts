@@ -16,6 +16,7 @@ import { LoopbackSignaling } from '../src/transport/loopback/loopback-signaling.
 import { noise } from '../test/helpers/noise.js';
 import { seedConversation } from '../test/helpers/seed-history.js';
 import './lock-bench.js';
+import './group-bench.js';
 
 interface Broker {
   host: string;

@@ -136,6 +136,23 @@ async function lockRows(page, b) {
   row('lock file-64mib (median)', 'ms', file.on, file.off, { target: 'lock', baselineName: 'the same with the lock off' });
 }
 
+/** Groups (docs/groups.md): rows `group-5-fanout` and `group-rotation-20`; bench/group-bench.ts. */
+async function groupRows(page, b) {
+  const n = quick ? 20 : 200;
+  if (wanted('group') || wanted('group-fanout')) {
+    const fan = await page.evaluate((bb, count) => window.benchGroup.fanout(bb, count), b, n);
+    row(`group-5-fanout (median of ${n})`, 'ms', fan.widget, fan.baseline, { baselineName: 'the same text as 4 one-to-one messages to the same 4 friends, same sessions' });
+  }
+  if (!wanted('group') && !wanted('group-rotation')) return;
+  const rot = await page.evaluate((count) => window.benchGroup.rotation(count), REPEATS);
+  row('group-rotation-20 (median)', 'ms', rot.widget, rot.baseline, {
+    baselineName: 'a message without rotation, until the same members have it (in-memory network)',
+    localMs: spread(rot.local),
+    plainLocalMs: spread(rot.plainLocal),
+  });
+  console.log(`  Alice's own send: ${rot.local.map(round).join(', ')} ms with a new key for the rest, ${rot.plainLocal.map(round).join(', ')} ms without`);
+}
+
 async function tabPages() {
   const pages = [await browser.newPage(), await browser.newPage()];
   for (const p of pages) {
@@ -246,6 +263,7 @@ try {
   }
 
   if (wanted('lock')) await lockRows(page, b);
+  if (wanted('group') || wanted('group-fanout') || wanted('group-rotation')) await groupRows(page, b);
 
   const bundle = readFileSync('dist/friends-chat.js');
   const gz = gzipSync(bundle, { level: 9 }).length;

@@ -19,6 +19,7 @@ import { Conversations } from './conversations.js';
 import { deliver, type DeliverySink } from './delivery.js';
 import type { ChatEngineOptions } from './engine-options.js';
 import { FrameRouter } from './frame-router.js';
+import { GroupFiles } from './group-files.js';
 import { Groups } from './groups.js';
 import { sendJson, typingFrame } from './frames.js';
 import { Friendship } from './friendship.js';
@@ -46,6 +47,7 @@ export class ChatEngine {
   readonly #invites: Invites;
   readonly #connections: Connections;
   readonly #files: FileTransfers;
+  readonly #groupFiles: GroupFiles;
   readonly #friendship: Friendship;
   readonly #conversations: Conversations;
   readonly #sync: SessionSync;
@@ -79,11 +81,18 @@ export class ChatEngine {
       conversationOf: (id) => this.conversationOf(id),
       maxFileSize: options.maxFileSize ?? (() => DEFAULT_MAX_FILE_SIZE),
       ...(options.autoDownloadLimit ? { autoDownloadLimit: options.autoDownloadLimit } : {}),
-      onProgress: options.onFileProgress,
+      onProgress: (p) => options.onFileProgress(this.#groupFiles.view(p)),
       onError: options.onError,
       onWarning: (peer, detail) => options.onWarning('bad-frame', peer, detail),
+      shares: (owner, peer) => this.#groupFiles.shares(owner, peer),
       send: sendJson,
     });
+    this.#groupFiles = new GroupFiles(
+      this.#files,
+      (g, id) => !!this.groups?.isMember(g, id),
+      (id) => contacts.isFriend(id),
+      (error) => options.onError(toFriendsChatError(error, 'storage-failed')),
+    );
     this.#friendship = new Friendship({
       me: identity.profileId,
       contacts,
@@ -135,6 +144,7 @@ export class ChatEngine {
       log: (friendId) => this.#conversations.direct(friendId).log(),
       requireSendable: (friendId) => this.#friendship.requireSendable(friendId),
       append: (friendId, own) => this.#appendOwn(friendId, own),
+      group: (friendId) => (this.groups?.has(friendId) ? this.groups : undefined),
     });
     this.#router = new FrameRouter((session) => this.#friendship.standing(session));
     this.#friendship.register(this.#router);
@@ -194,9 +204,10 @@ export class ChatEngine {
       send: sendJson,
       onGroup: (type, group) => options.onGroup?.(type, group),
       onMessage: options.onMessage,
-      onMessageStatus: options.onMessageStatus,
+      onMessageStatus: (g, id, status, reach) => options.onMessageStatus(g, id, status, undefined, reach),
       onWarning: options.onWarning,
       onChange: options.onChange,
+      files: engine.#groupFiles,
     });
     engine.groups.register(engine.#router);
     await engine.#start();
@@ -313,7 +324,7 @@ export class ChatEngine {
 
   /** A text message; with `replyTo` (a message ID of the conversation) a reply that quotes it. */
   async sendMessage(friendId: string, text: string, options: { expiresIn?: number; replyTo?: string } = {}): Promise<ChatMessage> {
-    if (this.groups.has(friendId)) return this.groups.sendMessage(friendId, text);
+    if (this.groups.has(friendId)) return this.groups.sendMessage(friendId, text, options?.replyTo);
     checkText(text);
     const expiresIn = checkExpiresIn(options?.expiresIn);
     if (options?.replyTo !== undefined) return this.actions.act(friendId, 'reply', options.replyTo, text, expiresIn);
@@ -328,7 +339,8 @@ export class ChatEngine {
   async sendFile(friendId: string, blob: Blob, name?: string, options: { expiresIn?: number } = {}): Promise<ChatMessage> {
     if (!(blob instanceof Blob)) throw new FriendsChatError('bad-input', 'sendFile needs a Blob or File');
     const expiresIn = checkExpiresIn(options?.expiresIn);
-    this.#friendship.requireSendable(friendId);
+    const group = this.groups.has(friendId);
+    if (!group) this.#friendship.requireSendable(friendId);
     checkFileSize(blob.size, this.#o.maxFileSize?.() ?? DEFAULT_MAX_FILE_SIZE);
     const fileName = name ?? (blob instanceof File ? blob.name : '');
     let manifest;
@@ -337,6 +349,7 @@ export class ChatEngine {
     } catch (error) {
       throw new FriendsChatError('bad-input', 'the file could not be read', { cause: error });
     }
+    if (group) return this.groups.sendFile(friendId, blob, encodeManifest(manifest));
     return this.#appendOwn(friendId, {
       kind: 'file',
       body: encodeManifest(manifest),
@@ -508,10 +521,10 @@ export class ChatEngine {
 
   /** Where a file of the conversation with `friendId` stands; undefined if it is not one of theirs. */
   async #fileProgress(friendId: string, messageId: string): Promise<FileProgress | undefined> {
-    this.#friendship.require(friendId);
+    if (!this.groups.has(friendId)) this.#friendship.require(friendId);
     requireMessageId(messageId);
     const progress = await this.#files.progress(messageId);
-    return progress?.friendId === friendId ? progress : undefined;
+    return progress && this.#groupFiles.view(progress).friendId === friendId ? progress : undefined;
   }
 
   #pinnedKey(friendId: string): Uint8Array | undefined {

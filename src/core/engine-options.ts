@@ -14,7 +14,7 @@ export interface ChatEngineEvents {
   onFriend(contact: Contact): void;
   onPresence(friendId: string, presence: Presence): void;
   onMessage(message: ChatMessage): void;
-  onMessageStatus(friendId: string, messageId: string, status: MessageStatus, reason?: string): void;
+  onMessageStatus(friendId: string, messageId: string, status: MessageStatus, reason?: string, reach?: { count: number; of: number }): void;
   onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
   onTyping(friendId: string, typing: boolean): void;
   onFileProgress(progress: FileProgress): void;

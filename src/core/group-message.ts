@@ -1,47 +1,42 @@
 import type { Entry } from '../log/entry.js';
-import type { ChatMessage, GroupChange, MessageStatus } from '../model/index.js';
+import type { ChatMessage, FileProgress, GroupChange, MessageStatus } from '../model/index.js';
+import { checkAction, quoteOf } from './actions.js';
 import type { Group } from './group.js';
 import { parseMemberOp } from './group-membership.js';
+import { checkFileBody } from './input-checks.js';
+import { toMessage } from './message.js';
 
 /**
- * Where an own group message stands: `sent` once one other member holds it, `delivered`
- * once every other current member does (docs/groups.md, "Status").
+ * Where an own group message stands (docs/groups.md, "Status"): of the members it was sent
+ * to who are still members, `sent` once one holds it, `delivered` once all do.
  */
 export function groupReach(group: Group, entry: Entry): { status: MessageStatus; reach: { count: number; of: number } } {
-  const others = [...group.membership.members.keys()].filter((id) => id !== group.me);
+  const others = [...group.membershipAt(entry).members.keys()].filter((id) => id !== group.me && group.isMember(id));
   const count = others.filter((id) => (group.acks[id] ?? 0) >= entry.seq).length;
   const status: MessageStatus = others.length > 0 && count === others.length ? 'delivered' : count > 0 ? 'sent' : 'sending';
   return { status, reach: { count, of: others.length } };
 }
 
 /**
- * The page's view of a group entry: a message this member can decrypt, or a membership
- * change as a system line. Sender keys, changes that did not apply, entries by someone who
- * was not a member at their place, and messages sealed before this member joined give none.
+ * The page's view of a group entry: a message or action this member can decrypt (checked
+ * as a one-to-one action is: a reaction from the set, an edit or deletion by the author of
+ * what it acts on), or a membership change as a system line. Sender keys, changes that did
+ * not apply, entries by someone who was not a member at their place, and messages sealed
+ * before this member joined give none.
  */
-export function toGroupMessage(group: Group, entry: Entry): ChatMessage | undefined {
+export async function toGroupMessage(group: Group, entry: Entry, files: (id: string) => Promise<FileProgress | undefined>): Promise<ChatMessage | undefined> {
   if (entry.kind === 'key' || !group.effective(entry)) return undefined;
-  const base: ChatMessage = {
-    id: entry.id,
-    conversationId: group.id,
-    friendId: group.id,
-    from: entry.author,
-    incoming: entry.author !== group.me,
-    kind: 'text',
-    text: '',
-    ts: entry.ts,
-    seq: entry.seq,
-    expired: false,
-  };
   if (entry.kind === 'member') {
     const system = changeOf(entry);
+    const base = toMessage({ ...entry, kind: 'text', body: '' }, group.id, group.id, group.me);
     return system ? { ...base, system } : undefined;
   }
-  const plain = group.decrypt(entry);
-  if (!plain) return undefined;
-  const message: ChatMessage = { ...base, text: plain.b };
+  const opened = group.opened(entry);
+  if (!opened || checkFileBody(opened) || (await checkAction(opened, (id) => group.find(id)))) return undefined;
+  const message = toMessage(opened, group.id, group.id, group.me, undefined, opened.kind === 'file' ? await files(entry.id) : undefined);
   if (!message.incoming) Object.assign(message, groupReach(group, entry));
-  return message;
+  const quote = opened.kind === 'reply' && (await quoteOf(opened, (id) => group.find(id)));
+  return quote ? { ...message, quote } : message;
 }
 
 function changeOf(entry: Entry): GroupChange | undefined {

@@ -51,6 +51,8 @@ export class GroupSync {
   readonly #o: GroupSyncOptions;
   readonly #gapAt = new Map<string, number>();
   readonly #beats = new WeakMap<SecureSession, number>();
+  /** Batches for a group not joined yet, one after another, so it is joined once. */
+  readonly #joins = new Map<string, Promise<void>>();
 
   constructor(options: GroupSyncOptions) {
     this.#o = options;
@@ -128,7 +130,16 @@ export class GroupSync {
     if (frame.ask || behind) this.sendHeads(session, group);
   }
 
-  async #onEntries(session: SecureSession, id: string, values: unknown[]): Promise<void> {
+  #onEntries(session: SecureSession, id: string, values: unknown[]): Promise<void> {
+    if (this.#o.group(id)) return this.#entries(session, id, values);
+    const run = (this.#joins.get(id) ?? Promise.resolve()).then(() => this.#entries(session, id, values));
+    const done = run.catch(() => {});
+    this.#joins.set(id, done);
+    void done.then(() => this.#joins.get(id) === done && this.#joins.delete(id));
+    return run;
+  }
+
+  async #entries(session: SecureSession, id: string, values: unknown[]): Promise<void> {
     const peer = session.peer.profileId;
     let group = this.#o.group(id);
     const joined = !group;

@@ -35,11 +35,14 @@ interface KeyInfo {
   body: KeyBody;
 }
 
-/** What a group message decrypts to. */
+/** What a group message decrypts to: the kind and body a one-to-one entry would have (docs/groups.md). */
 export interface GroupPlain {
-  t: 'text';
+  t: GroupKind;
   b: string;
 }
+
+export type GroupKind = 'text' | 'file' | 'reply' | 'react' | 'edit' | 'delete';
+const KINDS: readonly string[] = ['text', 'file', 'reply', 'react', 'edit', 'delete'];
 
 export type GroupAccept = { stored: Entry[]; refused: { entry: Entry; reason: string }[]; gap: boolean };
 
@@ -221,7 +224,7 @@ export class Group {
    * Encrypts and stores an own message: first a new sender key if the members changed
    * since the last one (or it is old), sealed to the current members only.
    */
-  send(plain: GroupPlain): Promise<Entry[]> {
+  send(plain: GroupPlain, before?: (entry: Entry) => Promise<void>): Promise<Entry[]> {
     return this.#serial(async () => {
       const made: Entry[] = [];
       const now = this.#c.now();
@@ -236,7 +239,7 @@ export class Group {
         mine = this.#keys.get(this.me)!.at(-1)!;
       }
       const body = sealMessage(this.id, this.me, mine.e, this.#sentInEpoch, this.#chain(this.me, mine.e)!, JSON.stringify(plain));
-      made.push(await this.#appendOwn('sealed', JSON.stringify(body)));
+      made.push(await this.#appendOwn('sealed', JSON.stringify(body), before));
       return made;
     });
   }
@@ -250,10 +253,22 @@ export class Group {
       const text = chain && openMessage(this.id, entry.author, body, chain);
       if (text === undefined || text === null) return undefined;
       const plain = JSON.parse(text) as GroupPlain;
-      return plain.t === 'text' && typeof plain.b === 'string' ? plain : undefined;
+      return KINDS.includes(plain.t) && typeof plain.b === 'string' ? plain : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** A readable `sealed` entry as the entry it carries (its kind and body), for the checks and views of one-to-one entries. */
+  opened(entry: Entry | undefined): Entry | undefined {
+    const plain = entry && this.decrypt(entry);
+    return plain && { ...entry!, kind: plain.t, body: plain.b, late: undefined };
+  }
+
+  /** A counting message of the group, opened, by its ID. */
+  async find(id: string): Promise<Entry | undefined> {
+    const entry = await this.#log.find(id);
+    return entry && this.effective(entry) ? this.opened(entry) : undefined;
   }
 
   saveAcks(): Promise<void> {
@@ -270,7 +285,7 @@ export class Group {
     return this.#chains.get(key) ?? undefined;
   }
 
-  async #appendOwn(kind: EntryKind, body: string): Promise<Entry> {
+  async #appendOwn(kind: EntryKind, body: string, before?: (entry: Entry) => Promise<void>): Promise<Entry> {
     const log = this.#log;
     const mine = log.head(this.me);
     const now = this.#c.now();
@@ -286,6 +301,7 @@ export class Group {
     });
     const reason = this.check(entry);
     if (reason) throw new FriendsChatError(kind === 'member' ? 'not-admin' : 'bad-input', reason);
+    await before?.(entry);
     const result = await log.append(entry, now);
     if (result !== 'stored') throw new FriendsChatError('internal', `could not store the group entry (${result})`);
     this.#index(entry);

@@ -9,11 +9,13 @@ import type { Store } from '../storage/store.js';
 import { toHex, utf8 } from '../util/bytes.js';
 import type { Contacts } from './contacts.js';
 import type { FrameRouter } from './frame-router.js';
-import { Group } from './group.js';
+import { Group, type GroupKind } from './group.js';
 import { groupReach, toGroupMessage } from './group-message.js';
 import { groupIdFor, MAX_MEMBERS, type MemberOp } from './group-membership.js';
 import { GroupSync } from './group-sync.js';
-import { checkText } from './input-checks.js';
+import { isMessageKind, ownAction } from './actions.js';
+import type { GroupFiles } from './group-files.js';
+import { checkFileBody, checkText, requireMessageId } from './input-checks.js';
 
 /** Groups one profile may be in (or keep the history of). */
 export const MAX_GROUPS = 200;
@@ -30,9 +32,10 @@ export interface GroupsOptions {
   send(session: SecureSession | undefined, type: number, value: unknown): boolean;
   onGroup(type: GroupEventType, group: GroupInfo): void;
   onMessage(message: ChatMessage): void;
-  onMessageStatus(groupId: string, messageId: string, status: MessageStatus): void;
+  onMessageStatus(groupId: string, messageId: string, status: MessageStatus, reach?: { count: number; of: number }): void;
   onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
   onChange(): void;
+  files: GroupFiles;
 }
 
 /**
@@ -44,9 +47,11 @@ export interface GroupsOptions {
 export class Groups {
   readonly #o: GroupsOptions;
   readonly #byId = new Map<string, Group>();
+  /** The stored list: `#byId`'s keys, and a group being joined just before it is listed. */
+  readonly #ids = new Set<string>();
   readonly #sync: GroupSync;
   /** Last status reported per own message, so a member's receipt reports only changes. */
-  readonly #status = new Map<string, MessageStatus>();
+  readonly #status = new Map<string, string>();
   /** Messages of others not seen yet, per group. */
   readonly #unread = new Map<string, number>();
 
@@ -71,8 +76,10 @@ export class Groups {
     for (const id of ids) {
       const group = await Group.open(groups.#context(), id);
       groups.#byId.set(id, group);
-      const recent = await group.log.history({ limit: 200 });
-      groups.#unread.set(id, recent.filter((e) => groups.#unseen(group, e)).length);
+      groups.#ids.add(id);
+      let unread = 0;
+      for (const e of await group.log.history({ limit: 200 })) if (groups.#unseen(group, e, await groups.#view(group, e))) unread++;
+      groups.#unread.set(id, unread);
     }
     return groups;
   }
@@ -154,14 +161,45 @@ export class Groups {
     return this.#info(group);
   }
 
-  async sendMessage(groupId: string, text: string): Promise<ChatMessage> {
+  /** A text message, or with `replyTo` a reply quoting a message of the group. */
+  sendMessage(groupId: string, text: string, replyTo?: string): Promise<ChatMessage> {
     checkText(text);
-    if (utf8(text).length > MAX_GROUP_TEXT_BYTES) throw new FriendsChatError('message-too-large', 'a group message is at most 48 KiB');
+    return replyTo === undefined ? this.#send(this.#requireActive(groupId), 'text', text) : this.act(groupId, 'reply', replyTo, text);
+  }
+
+  /** A reply, reaction, edit or deletion, checked as every member will check it (core/actions.ts). */
+  async act(groupId: string, kind: 'reply' | 'react' | 'edit' | 'delete', ref: string, value?: string): Promise<ChatMessage> {
+    requireMessageId(ref);
     const group = this.#requireActive(groupId);
-    const made = await group.send({ t: 'text', b: text });
+    return this.#send(group, kind, await ownAction(kind, ref, value, this.#me, (id) => group.find(id)));
+  }
+
+  /** A file message (`manifest` its encoded manifest): the bytes are kept before its entry is stored. */
+  async sendFile(groupId: string, blob: Blob, manifest: string): Promise<ChatMessage> {
+    const group = this.#requireActive(groupId);
+    let id = '';
+    try {
+      return await this.#send(group, 'file', manifest, (e) => this.#o.files.outgoing(groupId, (id = e.id), blob, manifest));
+    } catch (error) {
+      if (id) await this.#o.files.drop(id);
+      throw error;
+    }
+  }
+
+  isMember(groupId: string, id: string): boolean {
+    return !!this.#byId.get(groupId)?.isMember(id);
+  }
+
+  #view(group: Group, entry: Entry): Promise<ChatMessage | undefined> {
+    return toGroupMessage(group, entry, (id) => this.#o.files.progress(group.id, id));
+  }
+
+  async #send(group: Group, t: GroupKind, b: string, before?: (entry: Entry) => Promise<void>): Promise<ChatMessage> {
+    if (utf8(b).length > MAX_GROUP_TEXT_BYTES) throw new FriendsChatError('message-too-large', 'a group message is at most 48 KiB');
+    const made = await group.send({ t, b }, before);
     this.#sync.announce(group, made);
-    const message = toGroupMessage(group, made.at(-1)!)!;
-    this.#status.set(message.id, message.status!);
+    const message = (await this.#view(group, made.at(-1)!))!;
+    this.#status.set(message.id, reachKey(message));
     return message;
   }
 
@@ -183,7 +221,8 @@ export class Groups {
     // Sender keys and entries that did not count take places in the log: page until enough show.
     for (;;) {
       const page = await group.log.history({ limit, ...(before ? { before } : {}) });
-      out.unshift(...(page.map((e) => toGroupMessage(group, e)).filter(Boolean) as ChatMessage[]));
+      const shown = await Promise.all(page.map((e) => this.#view(group, e)));
+      out.unshift(...(shown.filter(Boolean) as ChatMessage[]));
       if (page.length < limit || out.length >= limit) return out.slice(-limit);
       before = page[0]!.id;
     }
@@ -201,38 +240,45 @@ export class Groups {
     const wasMember = group.isMember(this.#me);
     const entry = await group.change(op);
     this.#sync.announce(group, [entry]);
-    const message = toGroupMessage(group, entry);
+    const message = await this.#view(group, entry);
     if (message) this.#o.onMessage(message);
+    if (op.op !== 'create') await this.#reportStatus(group);
     if (op.op !== 'create') this.#o.onGroup(wasMember && !group.isMember(this.#me) ? 'left' : 'changed', this.#info(group));
     this.#o.onChange();
   }
 
   async #onStored(group: Group, entries: Entry[], joined: boolean): Promise<void> {
-    let changed = false;
-    for (const entry of entries) {
-      changed ||= entry.kind === 'member';
-      const message = toGroupMessage(group, entry);
-      if (message) this.#o.onMessage(message);
-      if (this.#unseen(group, entry)) this.#unread.set(group.id, (this.#unread.get(group.id) ?? 0) + 1);
-    }
+    // A new group shows in `groups` with its 'joined' event, before its messages.
     if (joined) {
       await this.#remember(group);
       this.#o.onGroup('joined', this.#info(group));
-    } else if (changed) {
+    }
+    let changed = false;
+    for (const entry of entries) {
+      changed ||= entry.kind === 'member';
+      const opened = group.effective(entry) ? group.opened(entry) : undefined;
+      if (opened?.kind === 'file' && !checkFileBody(opened)) await this.#o.files.incoming(group.id, opened);
+      const message = await this.#view(group, entry);
+      if (message) this.#o.onMessage(message);
+      if (this.#unseen(group, entry, message)) this.#unread.set(group.id, (this.#unread.get(group.id) ?? 0) + 1);
+    }
+    if (changed && !joined) {
       const gone = group.membership.gone.get(this.#me);
       this.#o.onGroup(gone === 'removed' && !group.isMember(this.#me) ? 'removed' : 'changed', this.#info(group));
+      await this.#reportStatus(group);
     }
     this.#o.onChange();
   }
 
-  /** Reports own messages whose status moved (a member confirmed holding them). */
+  /** Reports own messages whose status or reach moved (a member confirmed holding them, or the members changed). */
   async #reportStatus(group: Group): Promise<void> {
     for (const entry of await group.log.entriesAfter(this.#me, Math.max(0, (group.log.head(this.#me)?.seq ?? 0) - 200))) {
       if (entry.kind !== 'sealed') continue;
-      const { status } = groupReach(group, entry);
-      if (this.#status.get(entry.id) === status || status === 'sending') continue;
-      this.#status.set(entry.id, status);
-      this.#o.onMessageStatus(group.id, entry.id, status);
+      const reach = groupReach(group, entry);
+      const key = reachKey(reach);
+      if (this.#status.get(entry.id) === key || reach.status === 'sending') continue;
+      this.#status.set(entry.id, key);
+      this.#o.onMessageStatus(group.id, entry.id, reach.status, reach.reach);
     }
     this.#o.onChange();
   }
@@ -246,14 +292,16 @@ export class Groups {
     await group.log.clear();
   }
 
+  /** Stores the list with the group in it, then lists it (no await between that and its event). */
   async #remember(group: Group): Promise<void> {
+    this.#ids.add(group.id);
+    await this.#o.store.set(Keyspace.groups, [...this.#ids]);
     this.#byId.set(group.id, group);
-    await this.#o.store.set(Keyspace.groups, [...this.#byId.keys()]);
   }
 
-  /** A message of someone else, readable here, newer than what the user has seen. */
-  #unseen(group: Group, entry: Entry): boolean {
-    return entry.kind === 'sealed' && entry.author !== this.#me && entry.clock > group.readClock && !!toGroupMessage(group, entry);
+  /** A message (not an action on one) of someone else, newer than what the user has seen. */
+  #unseen(group: Group, entry: Entry, message: ChatMessage | undefined): boolean {
+    return !!message?.incoming && !message.system && isMessageKind(message.kind) && entry.clock > group.readClock;
   }
 
   #info(group: Group): GroupInfo {
@@ -294,6 +342,8 @@ export class Groups {
     return group;
   }
 }
+
+const reachKey = (m: Pick<ChatMessage, 'status' | 'reach'>): string => `${m.status} ${m.reach?.count}/${m.reach?.of}`;
 
 function checkName(name: unknown): string {
   if (typeof name !== 'string' || name.trim() === '' || name.length > 100) throw new FriendsChatError('bad-input', 'a group name is 1 to 100 characters');

@@ -9,6 +9,8 @@ export interface MessageActionsContext {
   log(friendId: string): Promise<ConversationLog>;
   requireSendable(friendId: string): void;
   append(friendId: string, own: OwnEntry): Promise<ChatMessage>;
+  /** The groups, if `friendId` is a group's ID: its actions are sealed group messages. */
+  group(friendId: string): { act(groupId: string, kind: 'react' | 'edit' | 'delete', ref: string, value?: string): Promise<ChatMessage> } | undefined;
 }
 
 /**
@@ -40,6 +42,8 @@ export class MessageActions {
 
   async act(friendId: string, kind: 'reply' | 'react' | 'edit' | 'delete', ref: string, value?: string, expiresIn?: number): Promise<ChatMessage> {
     requireMessageId(ref);
+    const group = kind !== 'reply' && this.#c.group(friendId);
+    if (group) return group.act(friendId, kind, ref, value);
     this.#c.requireSendable(friendId);
     const log = await this.#c.log(friendId);
     const body = await ownAction(kind, ref, value, this.#c.me, (id) => log.find(id));

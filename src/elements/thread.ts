@@ -169,7 +169,7 @@ export class FriendsChatThread extends LitElement {
           // Gone the moment its time is up, even before the engine has stripped it.
           const gone = f.deleted || m.expired || (m.expiresAt !== undefined && left === 0);
           return html`${dayHeader}
-            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id} tabindex="-1" @keydown=${(e: KeyboardEvent) => this.#escape(e, m.id)}>${m.incoming && this.nameOf ? html`<span class="meta">${this.nameOf(m.from)}</span>` : nothing}${gone || this.nameOf
+            <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id} tabindex="-1" @keydown=${(e: KeyboardEvent) => this.#escape(e, m.id)}>${m.incoming && this.nameOf ? html`<span class="meta">${this.nameOf(m.from)}</span>` : nothing}${gone
               ? nothing
               : messageMenu(f, t.actions, this._menu.id === m.id, this._menu.confirm)}${m.quote && !gone
               ? html`<button class="quote" data-act="quote">${this.#name(m.quote.from)}: ${m.quote.text || '…'}</button>`
@@ -177,7 +177,7 @@ export class FriendsChatThread extends LitElement {
               ? html`<span class="text">${f.deleted ? t.actions.deleted : t.expired}</span>`
               : m.kind === 'file'
                 ? html`<friends-chat-file .message=${m} .source=${this.fileSource}></friends-chat-file>`
-                : html`<span class="text">${messageText(f.text)}</span>`}<span class="meta">${times.format(m.ts)}${f.edited && !gone ? ` · ${t.actions.edited}` : nothing}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span>${reactionChips(f, t.actions, (id) => this.#name(id))}</div>`;
+                : html`<span class="text">${messageText(f.text)}</span>`}<span class="meta">${times.format(m.ts)}${f.edited && !gone ? ` · ${t.actions.edited}` : nothing}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>${this.#reach(m)}` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span>${reactionChips(f, t.actions, (id) => this.#name(id))}</div>`;
         })}
       </div>
       ${this.hasNewer
@@ -288,7 +288,14 @@ export class FriendsChatThread extends LitElement {
   }
 
   #name(id: string): string {
+    if (this.nameOf) return this.nameOf(id) ?? this.#t().actions.you;
     return id === this.friend.id ? displayName(this.friend, this.#t(), this.names) : this.#t().actions.you;
+  }
+
+  /** An own group message not yet with every member: "delivered to 1 of 2". */
+  #reach(m: ChatMessage) {
+    const r = m.reach;
+    return r && r.count < r.of ? html` · <span class="reach">${this.#t().group.reach(r.count, r.of)}</span>` : nothing;
   }
 
   /** Scrolls to a message and focuses it (a reply's quote jumps to its original). */

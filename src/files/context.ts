@@ -20,6 +20,8 @@ export interface FileTransfersOptions {
   onProgress(progress: FileProgress): void;
   onError(error: FriendsChatError): void;
   onWarning(friendId: string, detail: string): void;
+  /** Whether `peer` may fetch an own file whose record names `owner` (a group and one of its members); default none. */
+  shares?(owner: string, peer: string): boolean;
   /** Sends a JSON frame if the session is live (the engine's own sender: a failure closes it). */
   send(session: SecureSession | undefined, type: number, value: unknown): boolean;
 }

@@ -44,7 +44,7 @@ export class FileSender {
   async onWant(session: SecureSession, friendId: string, file: string, frame: FileWant): Promise<void> {
     const { store, o, dropped } = this.#c;
     const record = await store.record(file);
-    if (!record || record.friendId !== friendId || record.direction !== 'send') {
+    if (!record || (record.friendId !== friendId && !o.shares?.(record.friendId, friendId)) || record.direction !== 'send') {
       dropped.unknownFile++;
       o.send(session, FrameType.FileCancel, { file, reason: 'unknown file' });
       return;

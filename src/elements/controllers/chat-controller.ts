@@ -193,9 +193,9 @@ export class ChatController implements ReactiveController {
         void this.markRead(message.friendId);
         this.roster.schedule();
       },
-      onMessageStatus: (friendId, id, status, reason) => {
+      onMessageStatus: (friendId, id, status, reason, reach) => {
         this.dispatch(new FriendsChatMessageStatusEvent(friendId, id, status, reason));
-        this.thread.status(friendId, id, status);
+        this.thread.status(friendId, id, status, reach);
       },
       onWarning: (reason, peer, detail) => this.dispatch(new FriendsChatSecurityWarningEvent(reason, peer, detail)),
       onTyping: (friendId, typing) => this.typing.set(friendId, typing),

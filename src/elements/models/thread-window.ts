@@ -10,6 +10,8 @@ const STATUS_ORDER: readonly MessageStatus[] = ['sending', 'sent', 'delivered', 
 interface Patch {
   status?: MessageStatus;
   progress?: FileProgress;
+  /** A group message: how many of its members hold it. */
+  reach?: ChatMessage['reach'];
 }
 
 /** Where the window loads history from (the engine's `history`). */
@@ -97,11 +99,12 @@ export class ThreadWindow implements ReactiveController {
     return message;
   }
 
-  status(friendId: string, messageId: string, status: MessageStatus): void {
+  status(friendId: string, messageId: string, status: MessageStatus, reach?: ChatMessage['reach']): void {
     if (friendId !== this.friendId) return;
     const patch = this.#patches.get(messageId);
     // Two changes in one batch: the later one wins only if it moves the status forward.
     if (!patch?.status || moves(patch.status, status)) this.#patches.set(messageId, { ...patch, status });
+    if (reach) this.#patches.set(messageId, { ...this.#patches.get(messageId), reach });
     this.#queue();
   }
 
@@ -163,7 +166,7 @@ function expiredCopy(message: ChatMessage): ChatMessage {
 
 function applyPatch(message: ChatMessage, patch: Patch | undefined): ChatMessage {
   if (!patch) return message;
-  const { status, progress } = patch;
+  const { status, progress, reach } = patch;
   const file =
     progress && message.file
       ? {
@@ -175,5 +178,5 @@ function applyPatch(message: ChatMessage, patch: Patch | undefined): ChatMessage
         }
       : message.file;
   const forward = status && !message.incoming && moves(message.status ?? 'sending', status);
-  return { ...message, ...(forward ? { status } : {}), ...(file ? { file } : {}) };
+  return { ...message, ...(forward ? { status } : {}), ...(file ? { file } : {}), ...(reach ? { reach } : {}) };
 }
