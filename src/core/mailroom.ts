@@ -31,6 +31,8 @@ export interface MailStats {
   forged: number;
   /** A friend's, but over their budget (it comes again through the sync). */
   limited: number;
+  /** A friend's, but nothing in it was new (a resend, or anyone replaying what the broker carried). */
+  replayed: number;
 }
 
 /**
@@ -46,7 +48,9 @@ export class Mailroom {
   readonly #budget: MailBudget;
   /** Friends already warned about in this flood (cleared once their mail is taken again). */
   readonly #warned = new Set<string>();
-  readonly stats: MailStats = { accepted: 0, malformed: 0, notFriend: 0, forged: 0, limited: 0 };
+  readonly stats: MailStats = { accepted: 0, malformed: 0, notFriend: 0, forged: 0, limited: 0, replayed: 0 };
+  /** Per friend: how far our last receipt through their mailbox confirmed (this run). */
+  readonly #receipted = new Map<string, number>();
 
   constructor(options: MailroomOptions) {
     this.#o = options;
@@ -78,21 +82,32 @@ export class Mailroom {
       return;
     }
     this.#warned.delete(conversation.friendId);
+    const friend = conversation.friendId;
+    // Anyone who watches the broker can publish a friend's envelopes again: what confirms or
+    // carries nothing new changes nothing and costs the friend none of their budget.
     if (mail.t === 'receipt') {
-      if (!receiptIsSigned(mail)) return this.#refund(conversation.friendId, 'forged');
+      if (mail.delivered <= (await conversation.receipts()).delivered) return this.#refund(friend, 'replayed');
+      if (!receiptIsSigned(mail)) return this.#refund(friend, 'forged');
       this.stats.accepted++;
       return this.#o.sync.applyReceipt(conversation, mail.delivered);
     }
-    const { delivered, forged, authentic } = await this.#o.sync.accept(conversation, conversation.friendId, mail.entries);
+    const log = await conversation.log();
+    const fresh = mail.entries.some((e) => !log.knows(String((e as { id?: unknown } | null)?.id)));
+    const { delivered, forged, authentic } = await this.#o.sync.accept(conversation, friend, mail.entries);
     // The friend's own widget never sends an entry it did not sign: someone else made this one.
-    if (forged > 0) this.#refund(conversation.friendId, 'forged');
-    else if (authentic === 0) this.#refund(conversation.friendId, 'malformed');
+    if (forged > 0) this.#refund(friend, 'forged');
+    else if (authentic === 0) this.#refund(friend, 'malformed');
+    else if (!fresh) this.#refund(friend, 'replayed');
     else this.stats.accepted++;
-    if (delivered > 0) void this.#o.sink.sendReceipt(conversation, conversation.friendId, delivered).catch(() => {});
+    // One receipt per step forward: a replay does not make us mail the friend again.
+    if (delivered > (this.#receipted.get(friend) ?? 0)) {
+      this.#receipted.set(friend, delivered);
+      void this.#o.sink.sendReceipt(conversation, friend, delivered).catch(() => this.#receipted.delete(friend));
+    }
   }
 
-  /** Mail that turned out not to be the friend's (forged, or nothing in it theirs): counted, and the budget it claimed given back. */
-  #refund(friendId: string, reason: 'forged' | 'malformed'): void {
+  /** Mail that turned out not to be the friend's, or nothing new: counted, and the budget it claimed given back. */
+  #refund(friendId: string, reason: 'forged' | 'malformed' | 'replayed'): void {
     this.stats[reason]++;
     this.#budget.refund(friendId);
   }
