@@ -78,7 +78,9 @@ describe('the mailbox between widgets, when things break during delivery', funct
     await expectAll(second.el, w.aliceId, w.sent, 'reload');
     // What the first page showed is not shown again, and the second page shows each of the rest once.
     // (Entries the first page stored while it was being torn down are in the history, with no event left to fire.)
-    expect(second.ids.length, 'the second page drained the rest').to.be.above(0);
+    // Alice's messages went one envelope each, so the cut left some for the second page; on NATS
+    // (slow replicated PUBACKs) her outbox may have sent them in bigger envelopes.
+    if ((await mqttEnv()).kind !== 'nats') expect(second.ids.length, 'the second page drained the rest').to.be.above(0);
     expect(second.ids.filter((id) => before.includes(id)), 'shown twice').to.deep.equal([]);
     expect(new Set(second.ids).size).to.equal(second.ids.length);
     expect(second.ids.every((id) => w.sent.includes(id))).to.equal(true);
