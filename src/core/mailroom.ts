@@ -27,7 +27,7 @@ export interface MailStats {
   accepted: number;
   /** Not a friends-chat mail at all. */
   malformed: number;
-  /** Claims an author who is not a friend, or a conversation that is not ours with them. */
+  /** Claims an author who is not a friend, a conversation that is not ours with them, or a group we are not in. */
   notFriend: number;
   /** Claims a friend, but the friend's key did not sign it. */
   forged: number;

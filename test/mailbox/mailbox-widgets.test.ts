@@ -2,7 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import type { FriendsChatMessageEvent } from '../../src/events/message-event.js';
 import { NO_ICE, uniqueProfile, waitForEvent, waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget, type Mounted } from '../helpers/widgets.js';
-import { controlMqtt, mqttEnv } from '../transport/mqtt-env.js';
+import { fromHex, utf8 } from '../../src/util/bytes.js';
+import { containsBytes, controlMqtt, mqttEnv, spy } from '../transport/mqtt-env.js';
 
 /**
  * The mailbox between real `<friends-chat>` widgets on the test run's broker (Aedes in
@@ -144,6 +145,37 @@ describe('the mailbox between widgets, when things break during delivery', funct
       expect(page.ids.length).to.equal(100);
     } finally {
       await controlMqtt('start');
+    }
+  });
+
+  it('a client subscribed to # while two widgets befriend, chat live and through the mailbox learns no profile ID, name or text', async () => {
+    const env = await mqttEnv();
+    const watcher = await spy(env.ws);
+    const signaling = env.urls.join(' ');
+    const bobProfile = uniqueProfile('spy-bob');
+    const alice = await mountWidget({ signaling, 'display-name': 'Alice Liddell' });
+    let bob = await mountWidget({ signaling, 'display-name': 'Bob Tables', profile: bobProfile });
+    await makeFriends(alice, bob);
+    const ids = [alice.el.profileId, bob.el.profileId];
+    await alice.el.sendMessage(ids[1]!, 'live words about the picnic');
+    await waitUntil(async () => (await bob.el.history(ids[0]!)).length === 1, 'Bob has the live message', 30000);
+    bob.el.remove();
+    await waitUntil(() => alice.el.friends.some((f) => f.id === ids[1] && f.presence === 'offline'), 'Alice sees Bob go', 30000);
+    await alice.el.sendMessage(ids[1]!, 'mailed words about the picnic');
+    bob = await mountWidget({ signaling, profile: bobProfile });
+    await waitUntil(async () => (await bob.el.history(ids[0]!)).length === 2, 'Bob has the mailed message', 60000);
+    await new Promise((r) => setTimeout(r, 500));
+    watcher.close();
+    const seen = watcher.seen.filter((m) => m.topic.startsWith('fc1/'));
+    expect(seen.some((m) => m.topic.startsWith('fc1/m/')), 'the spy saw mailbox traffic').to.equal(true);
+    expect(seen.some((m) => m.topic.startsWith('fc1/s/')), 'the spy saw signaling traffic').to.equal(true);
+    const needles = [...ids.flatMap((id) => [utf8(id), utf8(id.slice(0, 16)), fromHex(id)]), utf8('Alice Liddell'), utf8('Bob Tables'), utf8('picnic')];
+    for (const { topic, payload } of watcher.seen) {
+      expect(topic).to.match(/^fc1\/[ms]\/[0-9a-f]{32}$/);
+      for (const needle of needles) {
+        expect(containsBytes(payload, needle), `a payload on ${topic}`).to.equal(false);
+        expect(containsBytes(utf8(topic), needle), topic).to.equal(false);
+      }
     }
   });
 });
