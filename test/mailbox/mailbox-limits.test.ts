@@ -8,7 +8,7 @@ import { MailboxClient } from '../../src/transport/mqtt/mailbox-client.js';
 import { utf8 } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
 import { befriend, startPeer, texts, type TestPeer } from '../helpers/engine.js';
-import { hexId, mqttEnv, spy } from '../transport/mqtt-env.js';
+import { WIDEST, hexId, mqttEnv, spy } from '../transport/mqtt-env.js';
 import { createEntry } from '../../src/log/entry.js';
 import { directConversationId } from '../../src/log/conversation-id.js';
 
@@ -148,8 +148,8 @@ describe('mailbox envelopes replayed by a third party, and mail from strangers',
     await waitUntil(() => alice.peer.engine.presence(bobId) === 'offline', 'Bob is gone', 30000);
 
     // Mallory watches everything on the broker, and publishes what she saw again (QoS 1, so it queues).
-    const { ws } = await mqttEnv();
-    const watcher = await spy(ws);
+    const { ws, kind } = await mqttEnv();
+    const watcher = await spy(ws, WIDEST[kind]);
     const mallory = new MailboxClient({ urls: ws, clientId: hexId(), topic: `fc1/m/${hexId()}`, onEnvelope: async () => {}, maxEnvelope: MAX_ENVELOPE });
     mallory.start();
     await waitUntil(() => mallory.state === 'online', 'Mallory is connected', 60000);

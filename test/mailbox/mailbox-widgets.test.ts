@@ -3,7 +3,7 @@ import type { FriendsChatMessageEvent } from '../../src/events/message-event.js'
 import { NO_ICE, uniqueProfile, waitForEvent, waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget, type Mounted } from '../helpers/widgets.js';
 import { fromHex, utf8 } from '../../src/util/bytes.js';
-import { containsBytes, controlMqtt, mqttEnv, spy } from '../transport/mqtt-env.js';
+import { WIDEST, containsBytes, controlMqtt, mqttEnv, spy } from '../transport/mqtt-env.js';
 
 /**
  * The mailbox between real `<friends-chat>` widgets on the test run's broker (Aedes in
@@ -150,7 +150,7 @@ describe('the mailbox between widgets, when things break during delivery', funct
 
   it('a client subscribed to # while two widgets befriend, chat live and through the mailbox learns no profile ID, name or text', async () => {
     const env = await mqttEnv();
-    const watcher = await spy(env.ws);
+    const watcher = await spy(env.ws, WIDEST[env.kind]);
     const signaling = env.urls.join(' ');
     const bobProfile = uniqueProfile('spy-bob');
     const alice = await mountWidget({ signaling, 'display-name': 'Alice Liddell' });
