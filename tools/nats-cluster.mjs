@@ -9,6 +9,17 @@ import { assertLoopbackOnly, freePort, probeMqtt, processControl, waitForPort } 
 
 export const NATS_SERVER = process.env.FC_NATS_SERVER ?? '/usr/sbin/nats-server';
 const NODES = 3;
+// Clients without credentials (the widget has none) act as one user that may use
+// friends-chat's topics only: without this, a client subscribed to "#" also gets NATS's own
+// MQTT session records ($MQTT.sess.*), which hold every session's client ID, and with a
+// mailbox's client ID anyone can take its session and drain its queue. $MQTT.sub.* is where
+// NATS delivers a client's QoS 1 messages. Mirrors docs/self-hosting.md.
+const PERMISSIONS = `authorization {
+  users: [{ user: "chat", password: "${Math.random().toString(36).slice(2)}", permissions: {
+    publish: { allow: ["fc1.m.*", "fc1.s.*"] },
+    subscribe: { allow: ["fc1.m.*", "fc1.s.*", "$MQTT.sub.>"] } } }]
+}
+no_auth_user: "chat"`;
 
 /**
  * Starts the cluster; a cluster that does not form (its JetStream finds no peers for the
@@ -43,6 +54,7 @@ async function startNatsClusterOnce() {
       `server_name: "fc-n${i}"
 listen: "127.0.0.1:${node.client}"
 jetstream { store_dir: "${store}" }
+${PERMISSIONS}
 cluster { name: "friends-chat", listen: "127.0.0.1:${node.cluster}", routes: [${routes.join(', ')}] }
 mqtt { listen: "127.0.0.1:${node.mqtt}", stream_replicas: 3, consumer_replicas: 3 }
 websocket { listen: "127.0.0.1:${node.ws}", no_tls: true }

@@ -38,10 +38,13 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
   const { signal } = options;
   const live = (): boolean => !signal.aborted;
   let lock: ProfileLock | null = null;
+  // The next tab may take the profile once the envelope being stored (if any) is in the store.
+  let idle = (): Promise<void> => Promise.resolve();
+  const release = (): void => void idle().then(() => lock?.release());
   if (config.storage !== 'memory') {
     const held = lockProfile(`friends-chat:${config.profile}`, () => live() && options.onWaiting?.());
     lock = held;
-    signal.addEventListener('abort', () => held.release(), { once: true });
+    signal.addEventListener('abort', release, { once: true });
     await held.acquired;
     if (!live()) return null;
   }
@@ -76,6 +79,7 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
   }
   const started = engine;
   if (mailbox) {
+    idle = () => mailbox.idle();
     mailbox.onState((state) => state === 'online' && void started.flushMailbox());
     mailbox.onError((error) => hooks.onError(error));
     mailbox.start();
@@ -83,7 +87,7 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
   const stop = (): void => {
     mailbox?.close();
     started.stop();
-    lock?.release();
+    release();
   };
   if (!live()) {
     stop();

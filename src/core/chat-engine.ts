@@ -55,6 +55,7 @@ export class ChatEngine {
   /** Carriers of own entries, tried in order: the live session first. */
   readonly #sinks: DeliverySink[];
   readonly #mailroom: Mailroom | undefined;
+  readonly #mailbox: MailboxSink | undefined;
   readonly #unsubscribe: (() => void)[] = [];
   /** Reactions, edits and deletions of messages (replies go through sendMessage). */
   readonly actions: MessageActions;
@@ -127,8 +128,10 @@ export class ChatEngine {
     if (options.mailbox) {
       const sink = new MailboxSink({ mailbox: options.mailbox, identity, now, staticKey: (id) => this.#pinnedKey(id) });
       this.#sinks.push(sink);
+      this.#mailbox = sink;
       this.#mailroom = new Mailroom({
         sink,
+        group: (id, entries) => this.groups.receiveMail(id, entries),
         sync: this.#sync,
         contacts,
         conversation: (friendId) => this.#conversations.direct(friendId),
@@ -208,6 +211,7 @@ export class ChatEngine {
       onWarning: options.onWarning,
       onChange: options.onChange,
       files: engine.#groupFiles,
+      mail: (id, dh, entries) => void engine.#mailbox?.sendGroup(id, dh, entries).catch(() => {}),
     });
     engine.groups.register(engine.#router);
     await engine.#start();

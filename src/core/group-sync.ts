@@ -39,6 +39,8 @@ export interface GroupSyncOptions {
   /** A member confirmed holding own entries up to `seq`. */
   onAck(group: Group, member: string): void;
   onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
+  /** Mails own entries to a member no live session reaches (`dh`: their key in the membership). */
+  mail?(group: Group, dh: string, entries: Entry[]): void;
 }
 
 /**
@@ -61,7 +63,7 @@ export class GroupSync {
   register(router: FrameRouter): void {
     router
       .on(FrameType.GroupHeads, groupHeadsFrame, (session, frame) => this.#onHeads(session, frame))
-      .on(FrameType.GroupEntries, groupEntriesFrame, (session, frame) => this.#onEntries(session, frame.g, frame.entries));
+      .on(FrameType.GroupEntries, groupEntriesFrame, async (session, frame) => void (await this.#onEntries(session.peer.profileId, session, frame.g, frame.entries)));
   }
 
   sendHeads(session: SecureSession | undefined, group: Group, ask = false): void {
@@ -71,13 +73,27 @@ export class GroupSync {
   /** Sends entries to every member (and just-departed member) online, except `except`. */
   announce(group: Group, entries: Entry[], except?: string): void {
     const peers = new Set([...group.membership.members.keys(), ...group.membership.gone.keys()]);
+    const own = entries.filter((e) => e.author === group.me);
     for (const peer of peers) {
       if (peer === group.me || peer === except) continue;
       const session = this.#o.session(peer);
       const visible = this.#visible(group, peer);
+      const dh = group.membership.members.get(peer)?.dh;
+      // Without a session, a member gets our own entries through their mailbox (relays are not mailed).
+      if (!session && dh && own.length) this.#o.mail?.(group, dh, own);
       if (!session || !visible) continue;
       this.#sendEntries(session, group, entries.filter((e) => e.author !== peer && visible(e)));
     }
+  }
+
+  /**
+   * A group's entries that came through our mailbox: checked, stored and relayed exactly as
+   * over a session, but only for a group we are in (mail has no sender to answer, and
+   * nobody may add us to a group by mail). Returns how many were stored, -1 for no such group.
+   */
+  receiveMail(id: string, values: unknown[]): Promise<number> {
+    const group = this.#o.group(id);
+    return group?.isMember(group.me) ? this.#onEntries(id, undefined, id, values) : Promise.resolve(-1);
   }
 
   /** A friend's session is up: heads for every group both are in. */
@@ -130,21 +146,24 @@ export class GroupSync {
     if (frame.ask || behind) this.sendHeads(session, group);
   }
 
-  #onEntries(session: SecureSession, id: string, values: unknown[]): Promise<void> {
-    if (this.#o.group(id)) return this.#entries(session, id, values);
-    const run = (this.#joins.get(id) ?? Promise.resolve()).then(() => this.#entries(session, id, values));
-    const done = run.catch(() => {});
+  /**
+   * Entries from `peer` (a friend's session, or through the mailbox: then `peer` is the group
+   * ID). Batches for a group not joined yet run one after another, so it is joined once.
+   */
+  #onEntries(peer: string, session: SecureSession | undefined, id: string, values: unknown[]): Promise<number> {
+    if (this.#o.group(id)) return this.#entries(peer, session, id, values);
+    const run = (this.#joins.get(id) ?? Promise.resolve()).then(() => this.#entries(peer, session, id, values));
+    const done = run.then(() => {}, () => {});
     this.#joins.set(id, done);
     void done.then(() => this.#joins.get(id) === done && this.#joins.delete(id));
     return run;
   }
 
-  async #entries(session: SecureSession, id: string, values: unknown[]): Promise<void> {
-    const peer = session.peer.profileId;
+  async #entries(peer: string, session: SecureSession | undefined, id: string, values: unknown[]): Promise<number> {
     let group = this.#o.group(id);
     const joined = !group;
     group ??= await this.#o.join(id);
-    if (!group) return;
+    if (!group) return 0;
     const checked: Entry[] = [];
     for (const value of values) {
       const shaped = checkEntryShape(value);
@@ -165,19 +184,20 @@ export class GroupSync {
     }
     if (joined && !group.isMember(group.me)) {
       await this.#o.discard(group);
-      return;
+      return 0;
     }
     if (stored.length) {
       this.sendHeads(session, group);
       await this.#o.onStored(group, stored, joined);
       this.announce(group, stored, peer);
-    } else if (gap) {
+    } else if (gap && session) {
       const key = `${peer}:${group.id}`;
       if (this.#o.now() - (this.#gapAt.get(key) ?? -Infinity) > GAP_INTERVAL) {
         this.#gapAt.set(key, this.#o.now());
         this.sendHeads(session, group);
       }
     }
+    return stored.length;
   }
 
   #sendEntries(session: SecureSession, group: Group, entries: Entry[]): void {

@@ -36,6 +36,8 @@ export interface GroupsOptions {
   onWarning(reason: SecurityWarningReason, peer: string, detail: string): void;
   onChange(): void;
   files: GroupFiles;
+  /** Mails own entries to a member without a live session (the mailbox, when there is one). */
+  mail?(groupId: string, dh: string, entries: Entry[]): void;
 }
 
 /**
@@ -67,7 +69,13 @@ export class Groups {
       onStored: (group, entries, joined) => this.#onStored(group, entries, joined),
       onAck: (group) => void this.#reportStatus(group),
       onWarning: options.onWarning,
+      mail: (group, dh, entries) => options.mail?.(group.id, dh, entries),
     });
+  }
+
+  /** A group's entries from the mailbox; how many were stored, -1 for a group we are not in. */
+  receiveMail(groupId: string, entries: unknown[]): Promise<number> {
+    return this.#sync.receiveMail(groupId, entries);
   }
 
   static async load(options: GroupsOptions): Promise<Groups> {

@@ -21,7 +21,9 @@ const conversation = hexOf(32);
 /** What an envelope carries once opened: a batch of signed entries, or a signed receipt. */
 const entriesMail = obj({ t: literal('entries'), c: conversation, entries: arr((v) => v, 500) });
 const receiptMail = obj({ t: literal('receipt'), c: conversation, from: hexOf(32), delivered: int(0, 2 ** 40), sig: hexOf(64) });
-export type Mail = ReturnType<typeof entriesMail> | ReturnType<typeof receiptMail>;
+/** A group's entries (`c` is the group ID), checked like group sync's (docs/groups.md). */
+const groupMail = obj({ t: literal('group'), c: conversation, entries: arr((v) => v, 500) });
+export type Mail = ReturnType<typeof entriesMail> | ReturnType<typeof receiptMail> | ReturnType<typeof groupMail>;
 
 const RECEIPT_LABEL = 'friends-chat/mailbox-receipt/1';
 
@@ -36,6 +38,7 @@ export function parseMail(payload: Uint8Array): Mail {
   const kind = typeof value === 'object' && value !== null ? (value as { t?: unknown }).t : undefined;
   if (kind === 'entries') return entriesMail(value, 'mail');
   if (kind === 'receipt') return receiptMail(value, 'mail');
+  if (kind === 'group') return groupMail(value, 'mail');
   throw new FriendsChatError('bad-input', 'not a friends-chat mail');
 }
 
@@ -75,19 +78,29 @@ export class MailboxSink implements DeliverySink {
     const now = this.#o.now();
     // An expired entry travels without its body, so the mailbox never brings it back.
     const due = (await conversation.outbox()).filter((e) => e.seq > from).map((e) => (e.expiresAt !== undefined && e.expiresAt <= now ? { ...e, body: undefined } : e));
-    const topic = mailboxTopic(key);
     for (const batch of batches(conversation.id, due)) {
-      const payload = utf8(JSON.stringify({ t: 'entries', c: conversation.id, entries: batch }));
-      await this.#o.mailbox.publish(topic, sealEnvelope(topic, key, payload));
+      await this.#publish(key, { t: 'entries', c: conversation.id, entries: batch });
       this.#mailed.set(conversation.id, batch.at(-1)!.seq);
     }
     return true;
   }
 
+  /** A group's own new entries, for a member no live session reaches (`dh`: their X25519 key from the membership). */
+  async sendGroup(groupId: string, dh: string, entries: Entry[]): Promise<void> {
+    if (this.#o.mailbox.state !== 'online') return;
+    for (const batch of batches(groupId, entries)) await this.#publish(fromHex(dh), { t: 'group', c: groupId, entries: batch });
+  }
+
+  async #publish(key: Uint8Array, mail: object): Promise<void> {
+    const topic = mailboxTopic(key);
+    await this.#o.mailbox.publish(topic, sealEnvelope(topic, key, utf8(JSON.stringify(mail))));
+  }
+
   /** Tells a friend, through their mailbox, how far we hold their entries (signed). */
+  /** Rejects while the mailbox is not online (a queue drains before its SUBACK): the caller sends it again. */
   async sendReceipt(conversation: Conversation, peer: string, delivered: number): Promise<void> {
     const key = this.#o.staticKey(peer);
-    if (this.#o.mailbox.state !== 'online' || !key) return;
+    if (!key) return;
     const sig = toHex(this.#o.identity.sign(receiptDigest(conversation.id, delivered)));
     const payload = utf8(JSON.stringify({ t: 'receipt', c: conversation.id, from: this.#o.identity.profileId, delivered, sig }));
     const topic = mailboxTopic(key);

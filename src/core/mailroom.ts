@@ -18,6 +18,8 @@ export interface MailroomOptions {
   /** Monotonic ms, for the per-friend budget. */
   monotonic(): number;
   limit?: MailLimit;
+  /** A group's entries (see `GroupSync.receiveMail`): how many were stored, -1 for a group we are not in. */
+  group(id: string, entries: unknown[]): Promise<number>;
 }
 
 /** What the mailroom did with each piece of mail it was handed. */
@@ -25,12 +27,14 @@ export interface MailStats {
   accepted: number;
   /** Not a friends-chat mail at all. */
   malformed: number;
-  /** Claims an author who is not a friend, or a conversation that is not ours with them. */
+  /** Claims an author who is not a friend, a conversation that is not ours with them, or a group we are not in. */
   notFriend: number;
   /** Claims a friend, but the friend's key did not sign it. */
   forged: number;
   /** A friend's, but over their budget (it comes again through the sync). */
   limited: number;
+  /** A friend's, but nothing in it was new (a resend, or anyone replaying what the broker carried). */
+  replayed: number;
 }
 
 /**
@@ -46,7 +50,10 @@ export class Mailroom {
   readonly #budget: MailBudget;
   /** Friends already warned about in this flood (cleared once their mail is taken again). */
   readonly #warned = new Set<string>();
-  readonly stats: MailStats = { accepted: 0, malformed: 0, notFriend: 0, forged: 0, limited: 0 };
+  readonly stats: MailStats = { accepted: 0, malformed: 0, notFriend: 0, forged: 0, limited: 0, replayed: 0 };
+  /** Per friend: how far our last receipt through their mailbox confirmed (this run). */
+  readonly #receipted = new Map<string, number>();
+  readonly #owed = new Map<string, { conversation: Conversation; delivered: number }>();
 
   constructor(options: MailroomOptions) {
     this.#o = options;
@@ -62,6 +69,7 @@ export class Mailroom {
       this.stats.malformed++;
       return;
     }
+    if (mail.t === 'group') return this.#group(mail.c, mail.entries);
     const friendId = mail.t === 'receipt' ? mail.from : (mail.entries[0] as { author?: unknown } | undefined)?.author;
     const conversation = typeof friendId === 'string' && this.#o.contacts.isFriend(friendId) ? this.#o.conversation(friendId) : undefined;
     if (!conversation || conversation.id !== mail.c) {
@@ -78,27 +86,60 @@ export class Mailroom {
       return;
     }
     this.#warned.delete(conversation.friendId);
+    const friend = conversation.friendId;
+    // Anyone who watches the broker can publish a friend's envelopes again: what confirms or
+    // carries nothing new changes nothing and costs the friend none of their budget.
     if (mail.t === 'receipt') {
-      if (!receiptIsSigned(mail)) return this.#refund(conversation.friendId, 'forged');
+      if (mail.delivered <= (await conversation.receipts()).delivered) return this.#refund(friend, 'replayed');
+      if (!receiptIsSigned(mail)) return this.#refund(friend, 'forged');
       this.stats.accepted++;
       return this.#o.sync.applyReceipt(conversation, mail.delivered);
     }
-    const { delivered, forged, authentic } = await this.#o.sync.accept(conversation, conversation.friendId, mail.entries);
+    const log = await conversation.log();
+    const fresh = mail.entries.some((e) => !log.knows(String((e as { id?: unknown } | null)?.id)));
+    const { delivered, forged, authentic } = await this.#o.sync.accept(conversation, friend, mail.entries);
     // The friend's own widget never sends an entry it did not sign: someone else made this one.
-    if (forged > 0) this.#refund(conversation.friendId, 'forged');
-    else if (authentic === 0) this.#refund(conversation.friendId, 'malformed');
+    if (forged > 0) this.#refund(friend, 'forged');
+    else if (authentic === 0) this.#refund(friend, 'malformed');
+    else if (!fresh) this.#refund(friend, 'replayed');
     else this.stats.accepted++;
-    if (delivered > 0) void this.#o.sink.sendReceipt(conversation, conversation.friendId, delivered).catch(() => {});
+    this.#receipt(conversation, delivered);
   }
 
-  /** Mail that turned out not to be the friend's (forged, or nothing in it theirs): counted, and the budget it claimed given back. */
-  #refund(friendId: string, reason: 'forged' | 'malformed'): void {
+  /**
+   * One receipt per step forward, so a replay does not make us mail the friend again. One that
+   * could not go (the queue drains before the broker's SUBACK) is owed, and goes with `flush`.
+   */
+  #receipt(conversation: Conversation, delivered: number): void {
+    const friend = conversation.friendId;
+    if (delivered <= (this.#receipted.get(friend) ?? 0)) return;
+    this.#receipted.set(friend, delivered);
+    this.#owed.delete(friend);
+    void this.#o.sink.sendReceipt(conversation, friend, delivered).catch(() => {
+      if (this.#receipted.get(friend) !== delivered) return;
+      this.#receipted.delete(friend);
+      this.#owed.set(friend, { conversation, delivered });
+    });
+  }
+
+  /** A group's entries, on the group's budget: signed by members, checked as group sync checks them. */
+  async #group(id: string, entries: unknown[]): Promise<void> {
+    if (!this.#budget.take(id)) return void this.stats.limited++;
+    const stored = await this.#o.group(id, entries);
+    if (stored < 0) this.#refund(id, 'notFriend');
+    else if (stored === 0) this.#refund(id, 'replayed');
+    else this.stats.accepted++;
+  }
+
+  /** Mail that turned out not to be the friend's, or nothing new: counted, and the budget it claimed given back. */
+  #refund(friendId: string, reason: 'forged' | 'malformed' | 'replayed' | 'notFriend'): void {
     this.stats[reason]++;
     this.#budget.refund(friendId);
   }
 
   /** The mailbox is up: friends without a live session get what waits in their outboxes. */
   async flush(): Promise<void> {
+    for (const { conversation, delivered } of [...this.#owed.values()]) this.#receipt(conversation, delivered);
     for (const contact of this.#o.contacts.all()) {
       if (contact.state !== 'friend' || this.#o.live(contact.id)) continue;
       await this.#o.sink.deliver(this.#o.conversation(contact.id), contact.id).catch((error) => this.#o.onError(toFriendsChatError(error, 'signaling-failed')));

@@ -8,7 +8,9 @@ import { MailboxClient } from '../../src/transport/mqtt/mailbox-client.js';
 import { utf8 } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
 import { befriend, startPeer, texts, type TestPeer } from '../helpers/engine.js';
-import { hexId, mqttEnv } from '../transport/mqtt-env.js';
+import { WIDEST, hexId, mqttEnv, spy } from '../transport/mqtt-env.js';
+import { createEntry } from '../../src/log/entry.js';
+import { directConversationId } from '../../src/log/conversation-id.js';
 
 /** An engine on the loopback network with a real mailbox on the test run's MQTT broker. */
 interface MailPeer {
@@ -122,6 +124,59 @@ describe('mailbox limits on the receiving side', function () {
     expect(await texts(bob.peer, aliceId)).to.deep.equal(fromAlice);
     expect(bob.peer.engine.mailStats!.limited).to.equal(0);
     expect(bob.peer.warnings.some((w) => w.reason === 'flood')).to.equal(false);
+    expect(bob.peer.errors).to.deep.equal([]);
+    bob.stop();
+  });
+});
+
+describe('mailbox envelopes replayed by a third party, and mail from strangers', function () {
+  this.timeout(180000);
+
+  it('a replay of a friend’s envelopes changes nothing, is counted, and does not spend that friend’s budget; a stranger’s signed mail is dropped', async () => {
+    const network = new LoopbackNetwork({ seed: 43 });
+    const stores = { bob: new MemoryStore(), alice: new MemoryStore() };
+    // Alice may have 4 envelopes waiting: were replays charged to her, a flood warning would name her.
+    const limit = { burst: 4, perSecond: 0.001 };
+    let bob = await mailPeer(network, stores.bob, limit);
+    const alice = await mailPeer(network, stores.alice);
+    await befriend(bob.peer, alice.peer);
+    const aliceId = alice.peer.id;
+    const bobId = bob.peer.id;
+    const bobKey = bob.peer.engine.identity.dh.publicKey;
+    const bobTopic = mailboxTopic(bobKey);
+    bob.stop();
+    await waitUntil(() => alice.peer.engine.presence(bobId) === 'offline', 'Bob is gone', 30000);
+
+    // Mallory watches everything on the broker, and publishes what she saw again (QoS 1, so it queues).
+    const { ws, kind } = await mqttEnv();
+    const watcher = await spy(ws, WIDEST[kind]);
+    const mallory = new MailboxClient({ urls: ws, clientId: hexId(), topic: `fc1/m/${hexId()}`, onEnvelope: async () => {}, maxEnvelope: MAX_ENVELOPE });
+    mallory.start();
+    await waitUntil(() => mallory.state === 'online', 'Mallory is connected', 60000);
+    const fromAlice = await sendMany(alice.peer, bobId, 3, 'alice');
+    await waitUntil(() => watcher.seen.filter((m) => m.topic === bobTopic).length >= 3, 'Mallory saw Alice’s envelopes', 30000);
+    const captured = watcher.seen.filter((m) => m.topic === bobTopic).map((m) => m.payload);
+    for (let round = 0; round < 3; round++) for (const envelope of captured) await mallory.publish(bobTopic, envelope);
+    // Eve, a stranger who learned Bob's mailbox key, mails him an entry she signed herself.
+    const eve = await Identity.load(new MemoryStore());
+    const c = directConversationId(eve.profileId, bobId);
+    const entry = await createEntry(eve, c, { seq: 1, prev: '', deps: [], clock: 1, ts: Date.now(), kind: 'text', body: 'hello from a stranger' });
+    await mallory.publish(bobTopic, sealEnvelope(bobTopic, bobKey, utf8(JSON.stringify({ t: 'entries', c, entries: [entry] }))));
+    await new Promise((r) => setTimeout(r, 1000));
+    alice.stop();
+    mallory.close();
+    watcher.close();
+
+    bob = await mailPeer(network, stores.bob, limit);
+    const replays = 3 * captured.length;
+    await waitUntil(() => (bob.peer.engine.mailStats?.notFriend ?? 0) === 1, 'the mail was sorted', 60000);
+    expect(await texts(bob.peer, aliceId)).to.deep.equal(fromAlice);
+    const stats = bob.peer.engine.mailStats!;
+    expect(stats.limited).to.equal(0);
+    expect(bob.peer.warnings.some((w) => w.reason === 'flood')).to.equal(false);
+    expect(stats.accepted).to.equal(captured.length);
+    expect(stats.replayed).to.equal(replays);
+    expect(bob.peer.messages.map((m) => m.text)).to.deep.equal(fromAlice);
     expect(bob.peer.errors).to.deep.equal([]);
     bob.stop();
   });

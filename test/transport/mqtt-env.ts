@@ -37,14 +37,21 @@ export function hexId(): string {
 /** A port nothing listens on: a broker URL that always fails. */
 export const DEAD_URL = 'ws://127.0.0.1:9/mqtt';
 
-/** A plain MQTT client subscribed to `#`: everything another broker user (or the operator) could see. */
-export async function spy(urls: string[]): Promise<{ seen: { topic: string; payload: Uint8Array }[]; publish(topic: string, payload: Uint8Array): Promise<void>; close(): void }> {
+/**
+ * The widest a watcher without credentials may subscribe on this broker: `#` on Aedes and
+ * mosquitto; on the NATS test cluster, whose permissions refuse `#` (it would show NATS's own
+ * session records, tools/nats-cluster.mjs), every mailbox and signaling topic.
+ */
+export const WIDEST: Record<MqttEnv['kind'], string[]> = { aedes: ['#'], mosquitto: ['#'], nats: ['fc1/m/+', 'fc1/s/+'] };
+
+/** A plain MQTT client subscribed to `#` (or `filters`): everything another broker user (or the operator) could see. */
+export async function spy(urls: string[], filters = ['#']): Promise<{ seen: { topic: string; payload: Uint8Array }[]; publish(topic: string, payload: Uint8Array): Promise<void>; close(): void }> {
   const seen: { topic: string; payload: Uint8Array }[] = [];
   const connection = new MqttConnection({
     urls,
     clientId: hexId(),
     clean: true,
-    subscriptions: [{ topic: '#', qos: 0 }],
+    subscriptions: filters.map((topic) => ({ topic, qos: 0 as const })),
     onMessage: (message) => void seen.push(message),
   });
   connection.start();
@@ -59,4 +66,16 @@ export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean
     return true;
   }
   return false;
+}
+
+/** True when the broker refuses a subscription to `filter` (the connection never comes up). */
+export async function subscriptionRefused(urls: string[], filter: string): Promise<boolean> {
+  const connection = new MqttConnection({ urls: urls.slice(0, 1), clientId: hexId(), clean: true, subscriptions: [{ topic: filter, qos: 0 }], onMessage: () => {} });
+  let failed = false;
+  connection.onError(() => (failed = true));
+  connection.start();
+  await waitUntil(() => failed || connection.state === 'online', `the broker answers a subscription to ${filter}`, 30000);
+  const refused = connection.state !== 'online';
+  connection.close();
+  return refused;
 }

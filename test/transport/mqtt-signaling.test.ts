@@ -8,7 +8,7 @@ import type { Channel } from '../../src/transport/channel.js';
 import { toHex, utf8 } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
 import { channelContract, pairOver } from './channel-contract-suite.js';
-import { containsBytes, controlMqtt, DEAD_URL, hexId, mqttEnv, spy } from './mqtt-env.js';
+import { containsBytes, controlMqtt, DEAD_URL, hexId, mqttEnv, spy, WIDEST } from './mqtt-env.js';
 
 /** Two MQTT signaling endpoints; with `sealed`, each knows the other's static X25519 key. */
 async function endpoints(sealed: boolean, urls?: string[]): Promise<{ a: MqttSignaling; b: MqttSignaling; ids: [string, string]; keys: [Keypair, Keypair] }> {
@@ -51,7 +51,7 @@ describe('MQTT signaling', function () {
 
   it('a sealed dial shows the broker no SDP, no candidate, no key: only hex rendezvous topics', async () => {
     const env = await mqttEnv();
-    const watcher = await spy(env.ws);
+    const watcher = await spy(env.ws, WIDEST[env.kind]);
     const { a, b, ids, keys } = await endpoints(true);
     const { pair, close } = await pairOver(a, b, ids);
     pair[0].send(Uint8Array.of(7));
@@ -95,7 +95,7 @@ describe('MQTT signaling', function () {
 
   it('ignores an offer the broker delivers a second time, with a replayed-offer warning', async () => {
     const env = await mqttEnv();
-    const watcher = await spy(env.ws);
+    const watcher = await spy(env.ws, WIDEST[env.kind]);
     const { a, b, ids } = await endpoints(true);
     const warnings: string[] = [];
     b.onWarning((reason) => warnings.push(reason));

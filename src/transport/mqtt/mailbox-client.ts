@@ -87,6 +87,11 @@ export class MailboxClient {
     this.#connection.close();
   }
 
+  /** Resolves once the envelope being stored (if any) is; nothing is handled after `close()`. */
+  idle(): Promise<void> {
+    return this.#connection.idle();
+  }
+
   onState(listener: (state: SignalingState) => void): () => void {
     return this.#connection.onState(listener);
   }

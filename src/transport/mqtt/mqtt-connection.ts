@@ -97,9 +97,18 @@ export class MqttConnection {
     }
   }
 
+  /**
+   * Resolves once the message being handled (if any) is done. After `close()` nothing further
+   * is handled: messages still queued are left unacknowledged for the broker to deliver again.
+   */
+  idle(): Promise<void> {
+    return this.#inbound;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#attempt++;
     clearTimeout(this.#retry);
     this.#drop();
     this.#setState('offline');
