@@ -152,6 +152,7 @@ export class FileTransfers {
       // A finished file still counts against its friend's quota until it is gone.
       await this.#store.addUsage(record.friendId, -record.total);
     }
+    this.#receiver.forget(id, record);
     await this.#store.forget(id, manifest ? chunkCount(manifest) : 0);
   }
 

@@ -27,6 +27,8 @@ const STALL_AFTER = 1500;
  * network so holds back the sender instead of filling memory.
  */
 const WANT_WINDOW = 8 * 1024 * 1024;
+/** Files finished in this run whose confirmation is repeated to their sender on each new session. */
+const MAX_FINISHED = 64;
 
 interface Incoming {
   manifest: FileManifest;
@@ -58,6 +60,12 @@ interface Incoming {
 export class FileReceiver {
   readonly #c: FileContext;
   readonly #incoming = new Map<string, Incoming>();
+  /**
+   * Files finished in this run, with their friend and size. The confirmation that a file is
+   * whole is the only word of it the sender gets; lost with its session, the sender would show
+   * the file as under way for good. So every new session with the friend repeats it.
+   */
+  readonly #finished = new Map<string, { friendId: string; size: number }>();
   /** Quota checks and reservations run one after another. */
   #accepting: Promise<void> = Promise.resolve();
 
@@ -134,6 +142,7 @@ export class FileReceiver {
    */
   async onSession(session: SecureSession): Promise<void> {
     const friendId = session.peer.profileId;
+    for (const [id, done] of this.#finished) if (done.friendId === friendId) this.#confirm(session, id, done.size);
     for (const id of await this.#c.store.openIds()) {
       const record = await this.#c.store.record(id);
       if (!record || record.friendId !== friendId || record.direction !== 'receive' || record.accepted === false) continue;
@@ -285,8 +294,15 @@ export class FileReceiver {
     delete record.have;
     await this.#c.store.keepAssembled(id, record, blob, chunkCount(manifest));
     this.#incoming.delete(id);
-    this.#c.o.send(session, FrameType.FileWant, { file: id, want: [], reset: true, have: manifest.size });
+    this.#finished.set(id, { friendId: record.friendId, size: manifest.size });
+    if (this.#finished.size > MAX_FINISHED) this.#finished.delete(this.#finished.keys().next().value!);
+    this.#confirm(session, id, manifest.size);
     this.#c.emit(id, record, manifest.size);
+  }
+
+  /** Tells the sender the file is whole here (nothing more wanted). */
+  #confirm(session: SecureSession, id: string, size: number): void {
+    this.#c.o.send(session, FrameType.FileWant, { file: id, want: [], reset: true, have: size });
   }
 
   async #onStoreError(id: string, error: unknown, session: SecureSession): Promise<void> {
@@ -307,6 +323,7 @@ export class FileReceiver {
   forget(id: string, record: FileRecord): number {
     const incoming = this.#incoming.get(id);
     this.#incoming.delete(id);
+    this.#finished.delete(id);
     return incoming ? chunkCount(incoming.manifest) : record.have ? record.have.length * 8 : 0;
   }
 }

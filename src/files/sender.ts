@@ -63,6 +63,8 @@ export class FileSender {
     if (frame.have === record.total && frame.want.length === 0) {
       queue.files.delete(file);
       this.#sending.delete(file);
+      // The receiver repeats this confirmation on every new session: once is news.
+      if (record.state === 'done') return;
       record.state = 'done';
       await store.saveRecord(file, record);
       await store.markOpen(file, false);

@@ -137,6 +137,20 @@ describe('receiving files: progress, consent and quotas', function () {
     expect(await refused({ estimate: nearlyFull }, [100 * KiB])).to.deep.equal(['not enough storage space on this device']);
   });
 
+  it('fetches files when the browser’s storage estimate never answers (the quotas still hold)', async () => {
+    const alice = fileSide();
+    const bob = fileSide(new MemoryStore(), { estimate: () => new Promise(() => {}), quota: () => ({ perFriend: 1 * MiB, total: 10 * MiB }) });
+    await connect(alice, bob);
+    // Hang detectors, not speed limits: every accept used to wait for that answer forever.
+    const within = <T>(work: Promise<T>, what: string): Promise<T> =>
+      Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), 20000))]);
+    const first = await within(offer(alice, bob, new Blob([noise(200 * KiB, 61)])), 'Bob takes the first file');
+    const second = await within(offer(alice, bob, new Blob([noise(900 * KiB, 62)])), 'Bob takes the second file');
+    await waitUntil(() => last(bob, first.id)?.state === 'done', 'the first file arrives', 20000);
+    await waitUntil(() => last(bob, second.id)?.state === 'failed', 'the second is refused', 20000);
+    expect(last(bob, second.id)!.reason).to.equal('over the storage quota for this friend');
+  });
+
   it('gives a cancelled file’s share of the quota back', async () => {
     const alice = fileSide();
     const bob = fileSide(new MemoryStore(), { quota: () => ({ perFriend: 1 * MiB, total: 10 * MiB }) });

@@ -42,10 +42,26 @@ const until = (page, predicate, what, timeout = 60000, arg) =>
     throw new Error(`timed out waiting until ${what}`);
   });
 
+/** Where each side stands, printed when a step fails: presence, each file's last progress, errors. */
+async function report(pages) {
+  for (const [name, page] of pages) {
+    const state = await page
+      .evaluate(() => ({
+        signaling: window.w.signalingState,
+        friends: window.w.friends.map((f) => `${f.state}/${f.presence}`),
+        files: Object.values(Object.fromEntries(window.progress.map((p) => [p.id, `${p.id.slice(0, 8)} ${p.state} ${p.bytes}${p.reason ? ` (${p.reason})` : ''}`]))),
+        errors: window.errorMessages,
+      }))
+      .catch((e) => ({ unreadable: e.message }));
+    console.error(`interop: ${name}: ${JSON.stringify(state)}`);
+  }
+}
+
 const say = (page, to, text) => page.evaluate((id, t) => window.w.sendMessage(id, t).then((m) => m.id), to, text);
 const texts = (page) => page.evaluate(() => window.received.filter((m) => m.kind === 'text').map((m) => m.text));
 
 let failed = false;
+const pages = [];
 try {
   const chromium = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, userDataDir, args: CHROMIUM_ARGS });
   browsers.push(chromium);
@@ -55,6 +71,7 @@ try {
   const stamp = Date.now();
   const alice = await open(chromium, `alice-${stamp}`, 'Alice (Chromium)');
   let bob = await open(firefox, `bob-${stamp}`, 'Bob (Firefox)');
+  pages.push(['Alice (Chromium)', alice], ['Bob (Firefox)', bob]);
   const aliceId = await alice.evaluate(() => window.w.profileId);
   const bobId = await bob.evaluate(() => window.w.profileId);
 
@@ -88,7 +105,11 @@ try {
     bobId,
     size,
   );
-  await until(bob, (id) => window.progress.some((p) => p.id === id && p.state === 'done'), 'Bob has the whole file', 180000, fileId);
+  // Bounded, and a transfer that ended otherwise fails at once, with its reason.
+  const ended = (id) => window.progress.some((p) => p.id === id && ['done', 'failed', 'cancelled'].includes(p.state));
+  await until(bob, ended, 'Bob’s transfer ends', 180000, fileId);
+  const [end] = await bob.evaluate((id) => window.progress.filter((p) => p.id === id && p.state !== 'transferring' && p.state !== 'waiting'), fileId);
+  assert.equal(end.state, 'done', `Bob’s transfer ended ${end.state}: ${end.reason}`);
   const got = await bob.evaluate(
     async (from, id) => {
       const file = await window.w.getFile(from, id);
@@ -120,6 +141,7 @@ try {
 } catch (error) {
   failed = true;
   console.error('interop: FAILED:', error.message);
+  await report(pages);
 } finally {
   clearTimeout(watchdog);
   await Promise.allSettled(browsers.map((b) => b.close()));
