@@ -136,4 +136,23 @@ export const de: Translation = {
     reactedBy: (names) => `von ${names}`,
   },
   openElsewhere: 'Dieses Profil ist in einem anderen Tab oder Fenster offen. Dieses hier übernimmt, sobald das andere geschlossen wird.',
+  search: {
+    open: 'Nachrichten suchen',
+    close: 'Suche schließen',
+    label: 'Nachrichten suchen',
+    here: (name) => `Nur mit ${name}`,
+    results: (n) => (n === 1 ? '1 Nachricht gefunden' : `${n} Nachrichten gefunden`),
+    none: 'Keine Nachrichten gefunden.',
+    searching: 'Suche läuft …',
+    file: 'Datei',
+  },
+  emoji: {
+    open: 'Emoji',
+    more: 'Weitere Emoji',
+    search: 'Emoji suchen',
+    none: 'Keine Emoji gefunden.',
+    groups: ['Smileys', 'Gesten', 'Natur', 'Essen', 'Aktivitäten', 'Symbole'],
+  },
+  copyText: 'Kopieren',
+  copiedText: 'Text kopiert.',
 };

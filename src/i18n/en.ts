@@ -134,4 +134,23 @@ export const en: Translation = {
     reactedBy: (names) => `from ${names}`,
   },
   openElsewhere: 'This profile is open in another tab or window. This one takes over when that one closes.',
+  search: {
+    open: 'Search messages',
+    close: 'Close search',
+    label: 'Search messages',
+    here: (name) => `Only with ${name}`,
+    results: (n) => (n === 1 ? '1 message found' : `${n} messages found`),
+    none: 'No messages found.',
+    searching: 'Searching…',
+    file: 'file',
+  },
+  emoji: {
+    open: 'Emoji',
+    more: 'More emoji',
+    search: 'Search emoji',
+    none: 'No emoji found.',
+    groups: ['Smileys', 'Gestures', 'Nature', 'Food', 'Activities', 'Symbols'],
+  },
+  copyText: 'Copy',
+  copiedText: 'Text copied.',
 };
