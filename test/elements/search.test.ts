@@ -94,7 +94,8 @@ describe('searching the history', function () {
       toggle.click();
       await waitUntil(() => !!el.shadowRoot!.querySelector('friends-chat-search') && panel(el).activeElement?.id === 'q', 'the search field has focus');
       await sendKeys({ type: 'müllerplatz' });
-      await waitUntil(() => panel(el).querySelectorAll('li').length === 1, 'one result');
+      // Typing may pause between keys (a search per pause): wait for the whole word's.
+      await waitUntil(() => panel(el).querySelectorAll('li').length === 1 && panel(el).querySelector('mark')?.textContent === 'Müllerplatz', 'one result');
       expect(panel(el).querySelector('[role=status]')!.textContent).to.equal('1 message found');
       expect(panel(el).querySelector('mark')!.textContent).to.equal('Müllerplatz');
       // Peer text stays text: the <b> in it is shown, not made bold.
