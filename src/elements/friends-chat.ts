@@ -265,7 +265,7 @@ export class FriendsChatElement extends LitElement {
     return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.sendMessage(id, text, options)));
   }
 
-  /** Reacts to a message with 👍 ❤️ 😂 😮 😢 or 🙏 (one per person; '' takes it back). */
+  /** Reacts to a message with one emoji (👍 ❤️ 😂 😮 😢 🙏 are offered first; one per person; '' takes it back). */
   react(id: string, messageId: string, emoji: string): Promise<ChatMessage> {
     return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.react(id, messageId, emoji)));
   }

@@ -155,4 +155,5 @@ export const de: Translation = {
   },
   copyText: 'Kopieren',
   copiedText: 'Text kopiert.',
+  copyFailed: 'Nicht kopiert: Der Browser hat es nicht erlaubt.',
 };

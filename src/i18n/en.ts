@@ -153,4 +153,5 @@ export const en: Translation = {
   },
   copyText: 'Copy',
   copiedText: 'Text copied.',
+  copyFailed: 'Not copied: the browser did not allow it.',
 };

@@ -162,6 +162,7 @@ export interface Translation {
   /** Copying a message's text (the message toolbar). */
   copyText: string;
   copiedText: string;
+  copyFailed: string;
 }
 
 export type Lang = 'en' | 'de';
