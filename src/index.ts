@@ -12,6 +12,7 @@ export type {
   GroupEventType,
   GroupInfo,
   MessageStatus,
+  SearchResult,
 } from './model/index.js';
 export { FriendsChatReadyEvent } from './events/ready-event.js';
 export { FriendsChatErrorEvent } from './events/error-event.js';

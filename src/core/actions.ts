@@ -10,8 +10,12 @@ import { utf8 } from '../util/bytes.js';
  * the mailbox the same way.
  */
 
-/** The reactions offered and accepted. */
+/** The reactions offered first; any single emoji (isEmoji) is accepted. */
 export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+
+/** One emoji: a pictograph (with variation selector, skin tone, ZWJ sequence), a keycap or a flag. */
+const EMOJI = /^(?:\p{RI}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}[\uFE0F\p{Emoji_Modifier}]*(?:\u200D\p{Extended_Pictographic}[\uFE0F\p{Emoji_Modifier}]*)*)$/u;
+export const isEmoji = (text: string): boolean => EMOJI.test(text);
 
 /** Entry kinds the thread shows as messages; the others act on one of them. */
 export const isMessageKind = (kind: EntryKind): boolean => kind === 'text' || kind === 'file' || kind === 'reply';
@@ -50,7 +54,7 @@ export async function checkAction(entry: Entry, find: (id: string) => Promise<En
   const body = actionBody(entry);
   const target = body && (await find(body.r));
   const kind = entry.kind;
-  if (!body || utf8(body.t ?? '').length > MAX_TEXT_BYTES || (body.e && !(REACTIONS as readonly string[]).includes(body.e))) return `bad ${kind}`;
+  if (!body || utf8(body.t ?? '').length > MAX_TEXT_BYTES || (body.e && !isEmoji(body.e))) return `bad ${kind}`;
   if (!target || !isMessageKind(target.kind) || target.clock >= entry.clock) return `${kind} of no message`;
   if ((kind === 'edit' || kind === 'delete') && target.author !== entry.author) return `${kind} of someone else's message`;
   if (kind === 'edit' && (target.kind === 'file' || target.body === undefined)) return `${kind} of a file or deleted message`;

@@ -5,7 +5,7 @@ import { Identity } from '../identity/identity.js';
 import { safetyNumber } from '../identity/safety-number.js';
 import type { Entry } from '../log/entry.js';
 import { migrateStore } from '../log/migrate-v1.js';
-import type { FileProgress, Presence } from '../model/index.js';
+import type { FileProgress, Presence, SearchResult } from '../model/index.js';
 import { FrameType } from '../session/frame.js';
 import { fromHex } from '../util/bytes.js';
 import type { SecureSession } from '../session/secure-session.js';
@@ -30,6 +30,7 @@ import { Mailroom, type MailStats } from './mailroom.js';
 import { MessageActions } from './message-actions.js';
 import { encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
+import { checkQuery, historySource, logSource, searchSources } from './search.js';
 import { SessionSync } from './session-sync.js';
 
 export type { ChatEngineEvents, ChatEngineOptions } from './engine-options.js';
@@ -380,13 +381,31 @@ export class ChatEngine {
     return (await this.#fileProgress(friendId, messageId)) ? this.#files.file(messageId) : undefined;
   }
 
-  async history(friendId: string, options: { before?: string; limit?: number } = {}): Promise<ChatMessage[]> {
+  /** Older messages (`before`), or with `from` that message and the ones after it (not in groups). */
+  async history(friendId: string, options: { before?: string; from?: string; limit?: number } = {}): Promise<ChatMessage[]> {
     if (this.groups.has(friendId)) return this.groups.history(friendId, options);
     this.#friendship.require(friendId);
     const conversation = this.#conversations.direct(friendId);
     const entries = await (await conversation.log()).history(options);
     const receipts = await conversation.receipts();
     return Promise.all(entries.map(async (e) => this.#toMessage(conversation, e, conversation.statusOf(e, receipts))));
+  }
+
+  /**
+   * Messages whose text (or file name) holds `query`, ignoring case and accents, newest
+   * first: in one conversation (`id`, a friend's or group's), else in all of them.
+   */
+  async search(query: string, options: { id?: string; limit?: number } = {}): Promise<SearchResult[]> {
+    const folded = checkQuery(query);
+    const limit = options?.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new FriendsChatError('bad-input', 'limit must be a whole number from 1 to 500');
+    const id = options?.id;
+    if (id !== undefined && !this.groups.has(id)) this.#friendship.require(id);
+    const friends = id === undefined ? this.contacts.all().filter((c) => c.state !== 'incoming' && c.state !== 'blocked').map((c) => c.id) : this.groups.has(id) ? [] : [id];
+    const groups = id === undefined ? this.groups.list().map((g) => g.id) : this.groups.has(id) ? [id] : [];
+    const sources = await Promise.all(friends.map(async (f) => logSource(await this.#conversations.direct(f).log(), f)));
+    for (const g of groups) sources.push(historySource(g, (o) => this.groups.history(g, o)));
+    return searchSources(sources, folded, limit);
   }
 
   /** How many entries the conversation with a friend holds. */

@@ -58,7 +58,11 @@ export const styles = css`
     margin: 0;
     flex: 1;
   }
-  .base .settings-toggle {
+  .base .search-toggle {
+    margin-inline-start: auto;
+  }
+  .base .settings-toggle,
+  .base .search-toggle {
     font-size: 1.1em;
     line-height: 1;
     padding: 4px 8px;
@@ -66,7 +70,8 @@ export const styles = css`
     color: var(--_fg);
     border: 1px solid var(--_border);
   }
-  friends-chat-settings {
+  friends-chat-settings,
+  friends-chat-search {
     border-bottom: 1px solid var(--_border);
     padding-bottom: var(--_space);
   }

@@ -2,9 +2,10 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, type PropertyValues } from 'lit';
 import { checkAutoDownloadLimit, checkLang, checkMaxFileSize, checkTheme } from '../config/attributes.js';
 import { ChatEngine } from '../core/chat-engine.js';
+import { requireMessageId } from '../core/input-checks.js';
 import { FriendsChatError } from '../errors.js';
 import { translation, type Lang } from '../i18n/index.js';
-import type { ChatMessage, FriendInfo, GroupInfo } from '../model/index.js';
+import type { ChatMessage, FriendInfo, GroupInfo, SearchResult } from '../model/index.js';
 import type { SignalingState } from '../transport/signaling.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { LockController } from './controllers/lock-controller.js';
@@ -127,7 +128,7 @@ export class FriendsChatElement extends LitElement {
   declare notificationPreviews: boolean;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */
-  declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string };
+  declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string; search: boolean };
 
   readonly #chat = new ChatController(this);
   readonly #lock = new LockController(this, this.#chat);
@@ -153,7 +154,7 @@ export class FriendsChatElement extends LitElement {
     this.autoLock = 0;
     this.notifications = false;
     this.notificationPreviews = false;
-    this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '' };
+    this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '', search: false };
   }
 
   /** This user's profile ID (64 hex chars, the Ed25519 public key); '' until ready. */
@@ -264,7 +265,7 @@ export class FriendsChatElement extends LitElement {
     return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.sendMessage(id, text, options)));
   }
 
-  /** Reacts to a message with 👍 ❤️ 😂 😮 😢 or 🙏 (one per person; '' takes it back). */
+  /** Reacts to a message with one emoji (👍 ❤️ 😂 😮 😢 🙏 are offered first; one per person; '' takes it back). */
   react(id: string, messageId: string, emoji: string): Promise<ChatMessage> {
     return this.#chat.call(async (engine) => this.#chat.thread.append(await engine.actions.react(id, messageId, emoji)));
   }
@@ -404,15 +405,29 @@ export class FriendsChatElement extends LitElement {
     return this.#chat.call(async () => this.#chat.manual().acceptAnswer(answer));
   }
 
-  /** Opens a conversation in the UI. */
-  open(id: string): Promise<void> {
+  /**
+   * Messages whose text or file name holds `query` (case and accents ignored), newest
+   * first, at most `limit` (50): in one conversation (`id`, a friend's or group's), else in
+   * all. The history is read page by page, sealed or not; nothing is indexed.
+   */
+  search(query: string, options: { id?: string; limit?: number } = {}): Promise<SearchResult[]> {
+    return this.#chat.call((engine) => engine.search(query, options));
+  }
+
+  /** Opens a conversation in the UI; with `messageId` (a search result's), at that message, however old. */
+  open(id: string, messageId?: string): Promise<void> {
     return this.#chat.call(async (engine) => {
       const group = engine.groups.has(id);
       if (!group && !engine.contacts.get(id)) throw new FriendsChatError('unknown-friend', 'no such friend');
+      if (messageId !== undefined) requireMessageId(messageId);
       this.#setPanel({ safety: group ? '' : engine.safetyNumber(id) });
-      if (!(await this.#chat.thread.open(id))) return;
+      const thread = this.#chat.thread;
+      if (!(await thread.open(id))) return;
+      if (messageId && !thread.messages.some((m) => m.id === messageId) && !group && !(await thread.openAt(id, messageId))) throw new FriendsChatError('bad-input', 'no such message in this conversation');
       await this.updateComplete;
-      (this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null)?.focusComposer();
+      const view = this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null;
+      if (messageId) await this.#jump(messageId);
+      else view?.focusComposer();
       await this.#chat.markRead(id);
     });
   }
@@ -442,6 +457,10 @@ export class FriendsChatElement extends LitElement {
     const theme = checkTheme(this.theme).value;
     const panel = this._panel;
     const lock = this.#lock;
+    const friendName = (id: string): string => {
+      const friend = chat.roster.entries.find((f) => f.id === id);
+      return friend ? displayName(friend, t, names) : `${t.unknownName} ${id.slice(0, 6)}`;
+    };
     if (lock.locked) return renderLocked(theme === 'auto' ? (this.#systemTheme.dark ? 'dark' : 'light') : theme, this.#lang, lock, (p, remember) => void this.unlock(p, { remember }).catch(() => {}), () => void this.unlockWithPasskey().catch(() => {}));
     return renderChat({
       t,
@@ -475,10 +494,18 @@ export class FriendsChatElement extends LitElement {
       fileSource: (messageId) => chat.engine?.file(thread.friendId, messageId) ?? Promise.resolve(undefined),
       groups: this.groups,
       group,
-      nameOf: (id) => {
-        const friend = chat.roster.entries.find((f) => f.id === id);
-        return id === chat.profileId ? null : friend ? displayName(friend, t, names) : `${t.unknownName} ${id.slice(0, 6)}`;
-      },
+      search: panel.search
+        ? {
+            run: (query, id) => {
+              const found = this.search(query, id ? { id } : {});
+              chat.fromUi(found);
+              return found;
+            },
+            nameOf: (id) => (this.groups.find((g) => g.id === id)?.name ?? (id === chat.profileId ? null : friendName(id))),
+          }
+        : null,
+      toggleSearch: () => this.#toggleSearch(),
+      nameOf: (id) => (id === chat.profileId ? null : friendName(id)),
     });
   }
 
@@ -495,7 +522,7 @@ export class FriendsChatElement extends LitElement {
     const friend = (): string => this.#chat.thread.friendId;
     const ui = (call: Promise<unknown>): void => this.#chat.fromUi(call);
     return {
-      'fc-open': ({ id }) => ui(this.open(id)),
+      'fc-open': ({ id, at }) => ui(this.open(id, at)),
       'fc-accept': ({ id }) => ui(this.acceptFriend(id)),
       'fc-decline': ({ id }) => ui(this.declineFriend(id)),
       'fc-add': ({ text, note }) => ui(this.addFriend(text, note || undefined)),
@@ -540,6 +567,13 @@ export class FriendsChatElement extends LitElement {
     const view = this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null;
     await view?.updateComplete;
     view?.reveal(id);
+  }
+
+  /** Opens or closes the search panel; opened, its field has focus. */
+  async #toggleSearch(): Promise<void> {
+    this.#setPanel({ search: !this._panel.search });
+    await this.updateComplete;
+    (this.renderRoot.querySelector(this._panel.search ? 'friends-chat-search' : '.search-toggle') as HTMLElement | null)?.focus();
   }
 
   #settingsAction(call: Promise<unknown>, done: 'exported' | 'restored'): void {

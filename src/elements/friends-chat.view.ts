@@ -3,6 +3,7 @@ import type { Theme } from '../config/attributes.js';
 import type { FriendsChatError } from '../errors.js';
 import type { Lang, Translation } from '../i18n/index.js';
 import type { GroupInfo } from '../model/index.js';
+import type { SearchRun } from './search-panel.js';
 import type { SignalingState } from '../transport/signaling.js';
 import type { NameContext } from './display-name.js';
 import type { FileSource } from './file-message.js';
@@ -12,6 +13,7 @@ import type { NameOf } from './group-lines.js';
 import './group-list.js';
 import './group-panel.js';
 import './roster.js';
+import './search-panel.js';
 import './settings.js';
 import './thread.js';
 import './unlock-form.js';
@@ -41,6 +43,9 @@ export interface ChatView {
   /** The open group, if the open conversation is one. */
   group: GroupInfo | undefined;
   nameOf: NameOf;
+  /** The search panel, when open: how it searches, and the name of a conversation or author. */
+  search: { run: SearchRun; nameOf: (id: string) => string | null } | null;
+  toggleSearch: () => void;
 }
 
 /** The root element's template: header, settings, alerts, roster and the open thread. */
@@ -52,6 +57,9 @@ export function renderChat(v: ChatView): TemplateResult {
       <div class="header">
         <h2>${t.title}</h2>
         <span class="status" data-state=${v.state} role="status"><span class="dot" aria-hidden="true"></span>${t.status[v.state]}</span>
+        <button class="search-toggle" aria-expanded=${v.search ? 'true' : 'false'} aria-controls="search" aria-label=${v.search ? t.search.close : t.search.open} title=${v.search ? t.search.close : t.search.open} @click=${v.toggleSearch}>
+          <span aria-hidden="true">⌕</span>
+        </button>
         <button
           class="settings-toggle"
           part="settings-button"
@@ -78,6 +86,9 @@ export function renderChat(v: ChatView): TemplateResult {
             .backup=${settings.backup}
             .message=${settings.message}
           ></friends-chat-settings>`
+        : nothing}
+      ${v.search
+        ? html`<friends-chat-search id="search" .run=${v.search.run} .nameOf=${v.search.nameOf} .lang=${v.lang} .here=${selected ? { id: selected.id, name: v.search.nameOf(selected.id) ?? '' } : undefined}></friends-chat-search>`
         : nothing}
       ${v.error ? html`<p class="error" role="alert">${t.errorPrefix}: ${v.error.message}</p>` : nothing}
       ${v.elsewhere ? html`<p class="elsewhere" role="status">${t.openElsewhere}</p>` : nothing}

@@ -2,20 +2,24 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { REACTIONS } from '../core/actions.js';
 import type { Translation } from '../i18n/index.js';
 import type { FoldedMessage } from './models/message-folds.js';
+import './emoji-picker.js';
 
 /**
- * A message's "⋯" button and, when `open`, its toolbar: reactions, reply, and for own
- * messages edit and delete (pressed twice: `confirm`). One tab stop per message. The
+ * A message's "⋯" button and, when `open`, its toolbar: reactions (any emoji through the
+ * picker), reply, copy, and for own messages edit and delete (pressed twice: `confirm`). One tab stop per message. The
  * buttons only name what they do (`data-act`, `data-e`); the thread handles every click.
  */
-export function messageMenu(f: FoldedMessage, t: Translation['actions'], open: boolean, confirm: boolean): TemplateResult {
+export function messageMenu(f: FoldedMessage, all: Translation, open: boolean, confirm: boolean, lang: string): TemplateResult {
+  const t = all.actions;
   const m = f.message;
   const own = !m.incoming;
   const mine = f.reactions.find((r) => r.mine)?.emoji;
   return html`<button class="more" data-act="more" aria-label=${t.menu} aria-expanded=${open}>⋯</button>${open
       ? html`<div class="toolbar" role="group" aria-label=${t.menu}>
           ${REACTIONS.map((e) => html`<button data-act="react" data-e=${e === mine ? '' : e}>${e}</button>`)}
+          <friends-chat-emoji-picker below .label=${all.emoji.more} .lang=${lang}></friends-chat-emoji-picker>
           <button data-act="reply">${t.reply}</button>
+          ${m.kind !== 'file' ? html`<button data-act="copy">${all.copyText}</button>` : nothing}
           ${own && m.kind !== 'file' ? html`<button data-act="edit">${t.edit}</button>` : nothing}
           ${own ? html`<button data-act="delete">${confirm ? t.confirmDelete : t.delete}</button>` : nothing}
         </div>`

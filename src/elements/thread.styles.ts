@@ -64,6 +64,13 @@ export const threadStyles = css`
     font-style: italic;
     opacity: 0.7;
   }
+  /* Faded white on the accent fails contrast: a gone own message loses its fill instead. */
+  .message.mine.expired {
+    opacity: 1;
+    background: none;
+    color: var(--_fg);
+    border: 1px dashed var(--_border);
+  }
   .message a {
     color: inherit;
   }

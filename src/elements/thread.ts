@@ -9,6 +9,7 @@ import type { FileSource } from './file-message.js';
 import { systemLine, type NameOf } from './group-lines.js';
 import { messageMenu, messageActionStyles, reactionChips } from './message-actions.js';
 import { messageText } from './message-text.js';
+import type { EmojiPickEvent } from './emoji-picker.js';
 import { foldMessages, type FoldedMessage } from './models/message-folds.js';
 import { sharedStyles } from './shared.styles.js';
 import { threadStyles } from './thread.styles.js';
@@ -38,6 +39,7 @@ export class FriendsChatThread extends LitElement {
     _dragging: { state: true },
     _menu: { state: true },
     _draft: { state: true },
+    _note: { state: true },
   };
 
   declare friend: FriendInfo;
@@ -63,6 +65,9 @@ export class FriendsChatThread extends LitElement {
   declare private _menu: { id: string; confirm: boolean };
   /** The message the composer replies to or edits. */
   declare private _draft: { to: FoldedMessage; edit: boolean } | null;
+  /** A passing confirmation in the live line under the messages ("Text copied."). */
+  declare private _note: string;
+  #noteTimer: ReturnType<typeof setTimeout> | undefined;
   #folded: FoldedMessage[] = [];
   #ticker: ReturnType<typeof setInterval> | undefined;
   #typingSent = 0;
@@ -79,6 +84,7 @@ export class FriendsChatThread extends LitElement {
     this._dragging = false;
     this._menu = { id: '', confirm: false };
     this._draft = null;
+    this._note = '';
     this.fileSource = async () => undefined;
   }
 
@@ -93,6 +99,7 @@ export class FriendsChatThread extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#ticker);
+    clearTimeout(this.#noteTimer);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -156,7 +163,7 @@ export class FriendsChatThread extends LitElement {
             <button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-verify', null))}>${t.verify}</button>
           </p>`
         : nothing}
-      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll} @click=${this.#act}>
+      <div class="messages" part="thread" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label=${displayName(friend, t, this.names)} @scroll=${this.#scroll} @click=${this.#act} @emoji-pick=${this.#reactWith}>
         ${this.hasOlder ? html`<button class="secondary older" @click=${() => this.#older()}>${t.loadOlder}</button>` : nothing}
         ${this.messages.length === 0 ? html`<p class="meta">${t.noMessages}</p>` : nothing}
         ${(this.#folded = foldMessages(this.messages)).map((f) => {
@@ -171,7 +178,7 @@ export class FriendsChatThread extends LitElement {
           return html`${dayHeader}
             <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id} tabindex="-1" @keydown=${(e: KeyboardEvent) => this.#escape(e, m.id)}>${m.incoming && this.nameOf ? html`<span class="meta">${this.nameOf(m.from)}</span>` : nothing}${gone
               ? nothing
-              : messageMenu(f, t.actions, this._menu.id === m.id, this._menu.confirm)}${m.quote && !gone
+              : messageMenu(f, t, this._menu.id === m.id, this._menu.confirm, this.lang)}${m.quote && !gone
               ? html`<button class="quote" data-act="quote">${this.#name(m.quote.from)}: ${m.quote.text || '…'}</button>`
               : nothing}${gone
               ? html`<span class="text">${f.deleted ? t.actions.deleted : t.expired}</span>`
@@ -183,7 +190,7 @@ export class FriendsChatThread extends LitElement {
       ${this.hasNewer
         ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new UiEvent('fc-load-newer', null))}>${t.jumpToNewest}</button>`
         : nothing}
-      <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t, this.names)) : ''}</div>
+      <div class="typing" aria-live="polite">${this.typing ? t.typing(displayName(friend, t, this.names)) : this._note}</div>
       ${this._draft
         ? html`<div class="replying">
             <span>${this._draft.edit ? t.actions.editing : t.actions.replyTo(this.#name(this._draft.to.message.from))}: ${this._draft.to.text}</span>
@@ -200,6 +207,7 @@ export class FriendsChatThread extends LitElement {
       >
         <label class="visually-hidden" for="text">${t.messageLabel}</label>
         <textarea id="text" rows="2" ?disabled=${blocked} @keydown=${this.#keydown} @input=${this.#input} @paste=${this.#paste}></textarea>
+        <friends-chat-emoji-picker .lang=${this.lang} ?disabled=${blocked} @emoji-pick=${this.#insertEmoji}></friends-chat-emoji-picker>
         <input class="visually-hidden" type="file" id="file" multiple tabindex="-1" aria-hidden="true" @change=${this.#picked} />
         <button type="button" class="secondary attach" part="attach-button" aria-label=${t.attachFile} title=${t.attachFile} ?disabled=${blocked} @click=${this.#pick}>
           <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
@@ -265,6 +273,35 @@ export class FriendsChatThread extends LitElement {
     if (act === 'delete' && menu.confirm) this.dispatchEvent(new UiEvent('fc-delete', { id }));
     if (act === 'reply' || act === 'edit') this.#startDraft(f, act === 'edit');
     if (act === 'quote') this.dispatchEvent(new UiEvent('fc-jump', { id: f.message.ref! }));
+    if (act === 'copy') void this.#copy(f.text);
+  }
+
+  // ---- emoji picker and copy (elements/emoji-picker.ts) ----
+
+  /** An emoji from a message toolbar's picker: a reaction to that message. */
+  #reactWith(event: EmojiPickEvent): void {
+    const id = (event.target as Element).closest<HTMLElement>('.message')?.dataset['id'];
+    this._menu = { id: '', confirm: false };
+    if (id) this.dispatchEvent(new UiEvent('fc-react', { id, emoji: event.emoji }));
+  }
+
+  /** An emoji from the composer's picker goes in at the caret (replacing a selection). */
+  #insertEmoji(event: EmojiPickEvent): void {
+    const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
+    area.setRangeText(event.emoji, area.selectionStart, area.selectionEnd, 'end');
+    area.focus();
+  }
+
+  async #copy(text: string): Promise<void> {
+    const t = this.#t();
+    try {
+      await navigator.clipboard.writeText(text);
+      this._note = t.copiedText;
+    } catch {
+      this._note = t.copyFailed;
+    }
+    clearTimeout(this.#noteTimer);
+    this.#noteTimer = setTimeout(() => (this._note = ''), 4000);
   }
 
   /** Escape closes a message's toolbar; focus goes back to its "⋯" button. */

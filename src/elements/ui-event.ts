@@ -13,7 +13,8 @@ export interface SettingsChange {
 
 /** What each internal event of the widget's parts carries up to the root element. */
 export interface UiEventDetails {
-  'fc-open': { id: string };
+  /** `at`: a message to open the conversation at (a search result). */
+  'fc-open': { id: string; at?: string };
   'fc-accept': { id: string };
   'fc-decline': { id: string };
   'fc-add': { text: string; note: string };

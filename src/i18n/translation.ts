@@ -145,6 +145,29 @@ export interface Translation {
     editing: string;
     reactedBy: (names: string) => string;
   };
+  /** Message search (elements/search-panel.ts). */
+  search: {
+    open: string;
+    close: string;
+    label: string;
+    here: (name: string) => string;
+    results: (n: number) => string;
+    none: string;
+    searching: string;
+    file: string;
+  };
+  /** The emoji picker (elements/emoji-picker.ts); `groups` in the order of its data. */
+  emoji: {
+    open: string;
+    more: string;
+    search: string;
+    none: string;
+    groups: [string, string, string, string, string, string];
+  };
+  /** Copying a message's text (the message toolbar). */
+  copyText: string;
+  copiedText: string;
+  copyFailed: string;
 }
 
 export type Lang = 'en' | 'de';

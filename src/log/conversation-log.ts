@@ -186,9 +186,13 @@ export class ConversationLog {
     return 'stored';
   }
 
-  /** The newest `limit` entries before the entry `before` (or the newest overall). */
-  history(options: { before?: string; limit?: number } = {}): Promise<Entry[]> {
+  /**
+   * The newest `limit` entries before the entry `before` (or the newest overall); with
+   * `from`, the entry `from` and the `limit - 1` after it (a thread opened at an old message).
+   */
+  history(options: { before?: string; from?: string; limit?: number } = {}): Promise<Entry[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 50, 1000));
+    if (options.from !== undefined) return this.#from(options.from, limit);
     return this.#serial(async () => {
       const out: Entry[] = [];
       let started = options.before === undefined;
@@ -204,6 +208,36 @@ export class ConversationLog {
         }
       }
       return out.reverse();
+    });
+  }
+
+  #from(id: string, limit: number): Promise<Entry[]> {
+    return this.#serial(async () => {
+      const clock = await this.#clockOf(id);
+      let p = this.#dir.length - 1;
+      while (clock !== undefined && p > 0 && this.#dir[p]!.first.clock >= clock) p--;
+      const out: Entry[] = [];
+      for (let started = false; clock !== undefined && p < this.#dir.length && out.length < limit; p++) {
+        for (const entry of await this.#page(this.#dir[p]!.n)) {
+          started ||= entry.id === id;
+          if (started && out.length < limit) out.push(entry);
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The entries of one page, counted back from the newest (0), or undefined past the
+   * oldest. A page not in the cache is read from the store without joining the cache, so
+   * a search walking the whole history keeps memory bounded (one page at a time).
+   */
+  pageBack(back: number): Promise<Entry[] | undefined> {
+    return this.#serial(async () => {
+      const meta = this.#dir[this.#dir.length - 1 - back];
+      if (!meta || back < 0) return undefined;
+      const key = Keyspace.log(this.conversation, `page:${meta.n}`);
+      return this.#pages.get(meta.n) ?? this.#unwritten(key) ?? (await this.#store.get<Entry[]>(key)) ?? [];
     });
   }
 

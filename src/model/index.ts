@@ -74,6 +74,24 @@ export interface ChatMessage {
   reach?: { count: number; of: number };
 }
 
+/** A message `search` found: where it is, who wrote it, and the text around the match. */
+export interface SearchResult {
+  /** The message's ID. */
+  id: string;
+  conversationId: string;
+  /** The friend (or group) whose conversation holds it: give it to `open`. */
+  friendId: string;
+  /** The author's profile ID. */
+  from: string;
+  ts: number;
+  /** Up to about 100 characters of the text (or the file's name) around the match, `…` where cut. Peer text: show it as text. */
+  snippet: string;
+  /** Where the match is in `snippet`: start and end offsets (UTF-16). */
+  match: [number, number];
+  /** The match is in a file's name. */
+  file?: boolean;
+}
+
 /** A membership change as a group's history shows it; `from` of the message is who made it. */
 export interface GroupChange {
   op: 'create' | 'add' | 'remove' | 'admin' | 'unadmin' | 'rename' | 'leave';

@@ -45,10 +45,10 @@ describe('reply, react, edit and delete in the UI, between two widgets', functio
     await sendKeys({ press: 'Tab' });
     expect(deepActive()?.textContent).to.equal('👍');
     await sendKeys({ press: 'Enter' });
-    // Then Reply on the first message: "⋯", Tab ×7 (six reactions, Reply), Enter, type, Enter.
+    // Then Reply on the first message: "⋯", Tab ×8 (six reactions, more emoji, Reply), Enter, type, Enter.
     more.focus();
     await sendKeys({ press: 'Enter' });
-    for (let i = 0; i < 7; i++) await sendKeys({ press: 'Tab' });
+    for (let i = 0; i < 8; i++) await sendKeys({ press: 'Tab' });
     expect(deepActive()?.textContent).to.equal('Reply');
     await sendKeys({ press: 'Enter' });
     expect(deepActive()?.tagName, 'the composer has focus').to.equal('TEXTAREA');

@@ -15,7 +15,7 @@ interface Patch {
 }
 
 /** Where the window loads history from (the engine's `history`). */
-export type HistorySource = (friendId: string, options: { before?: string; limit?: number }) => Promise<ChatMessage[]>;
+export type HistorySource = (friendId: string, options: { before?: string; from?: string; limit?: number }) => Promise<ChatMessage[]>;
 
 /**
  * The open conversation as the thread shows it: a bounded window over its history. New
@@ -62,6 +62,18 @@ export class ThreadWindow implements ReactiveController {
     this.messages = messages;
     this.hasOlder = messages.length === PAGE;
     this.hasNewer = false;
+    this.#host.requestUpdate();
+    return true;
+  }
+
+  /** Opens a conversation around an old message (a search result): a page before it, it, and a page after. */
+  async openAt(friendId: string, messageId: string): Promise<boolean> {
+    this.select(friendId);
+    const [older, newer] = await Promise.all([this.#history(friendId, { before: messageId, limit: PAGE }), this.#history(friendId, { from: messageId, limit: PAGE })]);
+    if (this.friendId !== friendId || newer[0]?.id !== messageId) return false;
+    this.messages = [...older, ...newer];
+    this.hasOlder = older.length === PAGE;
+    this.hasNewer = newer.length === PAGE;
     this.#host.requestUpdate();
     return true;
   }
