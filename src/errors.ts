@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'unknown-group',
   'not-admin',
   'group-full',
+  'unsupported-browser',
   'internal',
 ] as const;
 

@@ -79,7 +79,7 @@ export class Mailroom {
     }
     this.#warned.delete(conversation.friendId);
     if (mail.t === 'receipt') {
-      if (!receiptIsSigned(mail)) return this.#refund(conversation.friendId, 'forged');
+      if (!(await receiptIsSigned(mail))) return this.#refund(conversation.friendId, 'forged');
       this.stats.accepted++;
       return this.#o.sync.applyReceipt(conversation, mail.delivered);
     }

@@ -78,7 +78,7 @@ export function renderChat(v: ChatView): TemplateResult {
             .message=${settings.message}
           ></friends-chat-settings>`
         : nothing}
-      ${v.error ? html`<p class="error" role="alert">${t.errorPrefix}: ${v.error.message}</p>` : nothing}
+      ${v.error ? html`<p class="error" role="alert">${t.errorPrefix}: ${v.error.code === 'unsupported-browser' ? t.unsupportedBrowser : v.error.message}</p>` : nothing}
       ${v.elsewhere ? html`<p class="elsewhere" role="status">${t.openElsewhere}</p>` : nothing}
       <div class="panes">
         <div class="roster">
