@@ -11,8 +11,8 @@ const PAGE = 100;
  */
 export async function seedConversation(profile: string, total: number): Promise<{ friendId: string }> {
   const store = createStore(`friends-chat:${profile}`, 'kv');
-  const me = Identity.generate();
-  const friend = Identity.generate();
+  const me = (await Identity.generate());
+  const friend = (await Identity.generate());
   const id = (i: number): string => toHex(new Uint8Array(32).map((_, k) => (k < 4 ? (i >>> (8 * k)) & 255 : 7)));
   const dir: { n: number; first: { clock: number; ts: number; id: string } }[] = [];
   let batch: [string, unknown][] = [];

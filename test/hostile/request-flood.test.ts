@@ -10,7 +10,8 @@ import { startPeer, type TestPeer } from '../helpers/engine.js';
 import { waitUntil } from '../helpers/env.js';
 
 /** A stranger who sends one friend request to Alice and hangs up. */
-async function ask(network: LoopbackNetwork, alice: TestPeer, identity = Identity.generate()): Promise<Identity> {
+async function ask(network: LoopbackNetwork, alice: TestPeer, identity?: Identity): Promise<Identity> {
+  identity ??= await Identity.generate();
   const signaling = new LoopbackSignaling(network);
   signaling.start(identity.rendezvousId);
   const session = await SecureSession.establish(await signaling.dial(rendezvousId(fromHex(alice.id))), { identity, displayName: 'stranger' });
