@@ -1,8 +1,7 @@
 // Benchmarks that run inside Chromium; bench/run.mjs calls them through `window.bench`.
 // Each one measures the widget and its baseline in the same page, the same run.
 import { Peer, type DataConnection } from 'peerjs';
-import { x25519Keypair, x25519Shared } from '../src/crypto/x25519.js';
-import { fastX25519 } from '../src/crypto/x25519-fast.js';
+import { x25519Ephemeral, x25519Keypair, x25519Shared } from '../src/crypto/index.js';
 import '../src/friends-chat.js';
 import type { FriendsChatElement } from '../src/elements/friends-chat.js';
 import { Identity } from '../src/identity/identity.js';
@@ -68,13 +67,13 @@ async function handshake(n: number): Promise<{ widget: number[]; baseline: numbe
     ]);
     widget.push(performance.now() - t0);
     ca.close();
-    const k1 = (await x25519Keypair());
-    const k2 = (await x25519Keypair());
+    const k1 = await x25519Ephemeral();
+    const k2 = await x25519Ephemeral();
     const t1 = performance.now();
-    x25519Shared(k1.privateKey, k2.publicKey);
+    await x25519Shared(k1.secret, k2.publicKey);
     baseline.push(performance.now() - t1);
   }
-  return { widget, baseline, native: (await fastX25519()).native };
+  return { widget, baseline, native: true };
 }
 
 /** The widget's `signaling` attribute: the PeerJS server, or the MQTT broker when `broker.mqtt` is set. */
