@@ -40,7 +40,7 @@ export async function createFriendsChat(config: FriendsChatConfig, hooks: Friend
   const live = (): boolean => !signal.aborted;
   // Fail closed before anything is read or stored: without these, no end-to-end promise holds.
   if (!(await cryptoSupported())) {
-    throw new FriendsChatError('unsupported-browser', 'friends-chat needs a secure context (https) and WebCrypto Ed25519 and X25519 (Chromium 137, Firefox 129, Safari 17 or newer)');
+    throw new FriendsChatError('unsupported-browser', 'friends-chat needs a secure context (https) and WebCrypto Ed25519 and X25519');
   }
   if (!live()) return null;
   let lock: ProfileLock | null = null;

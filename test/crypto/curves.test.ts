@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { ed25519 as reference, x25519 as referenceX } from '@noble/curves/ed25519.js';
-import { ed25519Keypair, ed25519PublicKey, ed25519Sign, ed25519Strict, ed25519Verify, x25519Ephemeral, x25519Keypair, x25519Shared } from '../../src/crypto/index.js';
+import { cryptoSupported, ed25519Keypair, ed25519PublicKey, ed25519Sign, ed25519Strict, ed25519Verify, x25519Ephemeral, x25519Keypair, x25519Shared } from '../../src/crypto/index.js';
 import { concat, fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 
 /** Ed25519 and X25519 are the browser's (WebCrypto); @noble/curves here only computes reference values. */
@@ -136,5 +136,12 @@ describe('Ed25519 (WebCrypto)', () => {
     for (const [sig, message, key] of bad) {
       expect(await ed25519Verify(sig as Uint8Array, message as Uint8Array, key as Uint8Array)).to.equal(false);
     }
+  });
+});
+
+describe('cryptoSupported', () => {
+  it('holds in this browser (a secure context whose WebCrypto gives the RFC 8032 and RFC 7748 values)', async () => {
+    expect(window.isSecureContext).to.equal(true);
+    expect(await cryptoSupported()).to.equal(true);
   });
 });
