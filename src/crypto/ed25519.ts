@@ -23,7 +23,7 @@ function littleEndian(bytes: Uint8Array): bigint {
  * Whether a signature and key pass the checks every browser must agree on, before WebCrypto
  * sees them: S < L (no malleable second encoding of one signature), a public key whose y is
  * canonical (< p) and that is not one of the eight small-order points (a key for which one
- * signature verifies on every message). docs/protocol.md, "Signatures".
+ * signature verifies on every message). docs/keys.md, "Ed25519 verification".
  */
 export function ed25519Strict(signature: Uint8Array, publicKey: Uint8Array): boolean {
   if (!(signature instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return false;
