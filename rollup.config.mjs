@@ -36,7 +36,7 @@ const bundle = {
     esbuild({
       include: /\.[jt]s$/,
       // Libraries go through untouched until the final minify, keeping their /* @__PURE__ */
-      // marks so rollup drops what is not used (most of @noble/curves' ed25519 module).
+      // marks so rollup drops what is not used.
       exclude: /node_modules/,
       target: 'es2022',
       tsconfig: 'tsconfig.json',

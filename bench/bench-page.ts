@@ -1,8 +1,7 @@
 // Benchmarks that run inside Chromium; bench/run.mjs calls them through `window.bench`.
 // Each one measures the widget and its baseline in the same page, the same run.
 import { Peer, type DataConnection } from 'peerjs';
-import { x25519Keypair, x25519Shared } from '../src/crypto/x25519.js';
-import { fastX25519 } from '../src/crypto/x25519-fast.js';
+import { x25519Ephemeral, x25519Keypair, x25519Shared } from '../src/crypto/index.js';
 import '../src/friends-chat.js';
 import type { FriendsChatElement } from '../src/elements/friends-chat.js';
 import { Identity } from '../src/identity/identity.js';
@@ -44,8 +43,8 @@ function peerOptions(b: Broker) {
 
 /** Noise XX handshake over the in-memory network vs. one bare X25519 computation. */
 async function handshake(n: number): Promise<{ widget: number[]; baseline: number[]; native: boolean }> {
-  const alice = Identity.generate();
-  const bob = Identity.generate();
+  const alice = (await Identity.generate());
+  const bob = (await Identity.generate());
   const network = new LoopbackNetwork();
   const a = new LoopbackSignaling(network);
   const b = new LoopbackSignaling(network);
@@ -69,13 +68,13 @@ async function handshake(n: number): Promise<{ widget: number[]; baseline: numbe
     ]);
     widget.push(performance.now() - t0);
     ca.close();
-    const k1 = x25519Keypair();
-    const k2 = x25519Keypair();
+    const k1 = await x25519Ephemeral();
+    const k2 = await x25519Ephemeral();
     const t1 = performance.now();
-    x25519Shared(k1.privateKey, k2.publicKey);
+    await x25519Shared(k1.secret, k2.publicKey);
     baseline.push(performance.now() - t1);
   }
-  return { widget, baseline, native: (await fastX25519()).native };
+  return { widget, baseline, native: true };
 }
 
 /** The widget's `signaling` attribute: the PeerJS server, or the MQTT broker when `broker.mqtt` is set. */
@@ -424,7 +423,7 @@ async function mailbox(broker: Broker, n: number): Promise<{ widget: number; bas
   away.remove();
 
   const url = broker.mqtt!.replace(/^mqtt:/, 'ws:');
-  const topic = mailboxTopic(x25519Keypair().publicKey);
+  const topic = mailboxTopic((await x25519Keypair()).publicKey);
   let received = 0;
   const receiver = (): MailboxClient => {
     const c = new MailboxClient({ urls: [url], clientId: topic.slice(6), topic, onEnvelope: async () => void received++, maxEnvelope: 64 * 1024 });
@@ -434,7 +433,7 @@ async function mailbox(broker: Broker, n: number): Promise<{ widget: number; bas
   const first = receiver();
   await until(() => first.state === 'online', 60000);
   first.close();
-  const publisher = new MailboxClient({ urls: [url], clientId: toHex(randomBytes(16)), topic: mailboxTopic(x25519Keypair().publicKey), onEnvelope: async () => {}, maxEnvelope: 64 * 1024 });
+  const publisher = new MailboxClient({ urls: [url], clientId: toHex(randomBytes(16)), topic: mailboxTopic((await x25519Keypair()).publicKey), onEnvelope: async () => {}, maxEnvelope: 64 * 1024 });
   publisher.start();
   await until(() => publisher.state === 'online', 60000);
   await Promise.all(Array.from({ length: n }, (_, i) => publisher.publish(topic, utf8(text(i)))));

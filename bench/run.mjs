@@ -174,7 +174,7 @@ try {
 
   if (wanted('handshake')) {
     const hs = await page.evaluate((n) => window.bench.handshake(n), reps(100, 30));
-    row('handshake (median)', 'ms', hs.widget, hs.baseline, { target: 'handshake', baselineName: 'one bare X25519 (noble)', p95: round(p95(hs.widget)), native: hs.native });
+    row('handshake (median)', 'ms', hs.widget, hs.baseline, { target: 'handshake', baselineName: 'one bare X25519 (WebCrypto)', p95: round(p95(hs.widget)), native: hs.native });
   }
 
   if (wanted('rtt')) {

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'unknown-group',
   'not-admin',
   'group-full',
+  'unsupported-browser',
   'internal',
 ] as const;
 

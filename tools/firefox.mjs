@@ -37,10 +37,11 @@ function filesOnCommandLine(argv = process.argv.slice(2)) {
 
 /**
  * Which browser runs what. Firefox runs the suites that exercise the browser itself (the
- * element, embedding, a11y, e2e and bundle suites); Chromium runs everything. A run of named
+ * element, embedding, a11y, e2e and bundle suites, and the curves and Noise vectors: Ed25519
+ * and X25519 are the browser's WebCrypto); Chromium runs everything. A run of named
  * files stays in Chromium unless FC_BROWSERS=firefox; FC_BROWSERS=chromium skips Firefox.
  */
-export const FIREFOX_SUITES = ['test/elements/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/bundle/**/*.test.ts'];
+export const FIREFOX_SUITES = ['test/elements/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/bundle/**/*.test.ts', 'test/crypto/**/*.test.ts', 'test/session/noise.test.ts'];
 
 export function browserPlan({ chromium, files, testGroup }) {
   const only = process.env.FC_BROWSERS;

@@ -1,6 +1,7 @@
-// Rollup plugin: the SHA-256 and SHA-512 constants of @noble/hashes are computed when the
-// bundle loads instead of being shipped as ~2.5 KB of hex and decimal digits that do not
-// compress. They are defined (FIPS 180-4 §4.2.2, §4.2.3, §5.3.3, §5.3.5) as the first bits of
+// Rollup plugin: the SHA-256 constants of @noble/hashes are computed when the bundle loads
+// instead of being shipped as hex digits that do not compress. (SHA-512 left the bundle with
+// @noble/curves: Ed25519 is WebCrypto's now, so its tables are no longer touched.)
+// They are defined (FIPS 180-4 §4.2.2, §5.3.3) as the first bits of
 // the fractional parts of the cube roots (round constants) and square roots (initial hash
 // values) of the first primes, so a few lines of BigInt arithmetic give the same words.
 // The build computes them here with the very same function and fails unless every word
@@ -33,7 +34,6 @@ export function roots(k, n) {
 
 const { roots } = await import(`data:text/javascript,${encodeURIComponent(ROOTS_SOURCE)}`);
 const high = (words) => words.map((n) => Number(n >> 32n));
-const halves = (words) => words.flatMap((n) => [Number(n >> 32n), Number(n & 0xffffffffn)]);
 
 /** Each table: where it stands, what replaces it, and the words that replacement gives. */
 const TABLES = {
@@ -45,13 +45,6 @@ const TABLES = {
       words: () => high(roots(3, 64)),
       parse: (text) => text.match(/0x[0-9a-f]+/g).map(Number),
     },
-    {
-      name: 'K512',
-      pattern: /(const K512 = \/\* @__PURE__ \*\/ \(\(\) => u64\.split\()\[([^\]]*)\]\.map\(n => BigInt\(n\)\)/,
-      code: 'roots(3, 80)',
-      words: () => roots(3, 80),
-      parse: (text) => text.match(/0x[0-9a-f]+/g).map(BigInt),
-    },
   ],
   '_md.js': [
     {
@@ -59,13 +52,6 @@ const TABLES = {
       pattern: /(export const SHA256_IV = \/\* @__PURE__ \*\/ )Uint32Array\.from\(\[([^\]]*)\]\)/,
       code: 'Uint32Array.from(roots(2, 8), (n) => Number(n >> 32n))',
       words: () => high(roots(2, 8)),
-      parse: (text) => text.match(/0x[0-9a-f]+/g).map(Number),
-    },
-    {
-      name: 'SHA512_IV',
-      pattern: /(export const SHA512_IV = \/\* @__PURE__ \*\/ )Uint32Array\.from\(\[([^\]]*)\]\)/,
-      code: 'Uint32Array.from(roots(2, 8).flatMap((n) => [Number(n >> 32n), Number(n & 0xffffffffn)]))',
-      words: () => halves(roots(2, 8)),
       parse: (text) => text.match(/0x[0-9a-f]+/g).map(Number),
     },
   ],

@@ -1,5 +1,6 @@
 import type { FriendsChatConfig } from '../config/attributes.js';
 import { ChatEngine, type ChatEngineOptions } from '../core/chat-engine.js';
+import { cryptoSupported } from '../crypto/index.js';
 import { lockProfile, type ProfileLock } from '../core/profile-lock.js';
 import { Identity } from '../identity/identity.js';
 import { Inbox, MAX_ENVELOPE, mailboxClientId, mailboxTopic } from '../mailbox/index.js';
@@ -37,6 +38,11 @@ export interface CreateOptions {
 export async function createFriendsChat(config: FriendsChatConfig, hooks: FriendsChatHooks, options: CreateOptions): Promise<FriendsChat | null> {
   const { signal } = options;
   const live = (): boolean => !signal.aborted;
+  // Fail closed before anything is read or stored: without these, no end-to-end promise holds.
+  if (!(await cryptoSupported())) {
+    throw new FriendsChatError('unsupported-browser', 'friends-chat needs a secure context (https) and WebCrypto Ed25519 and X25519');
+  }
+  if (!live()) return null;
   let lock: ProfileLock | null = null;
   // The next tab may take the profile once the envelope being stored (if any) is in the store.
   let idle = (): Promise<void> => Promise.resolve();

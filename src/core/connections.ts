@@ -323,7 +323,9 @@ export class Connections {
   /** Makes `session` the live session with a contact until it closes. */
   #install(id: string, session: SecureSession, announce = true): void {
     this.#sessions.set(id, session);
-    this.#o.onPaired?.(session, toHex(pairSecret(this.#o.identity, session.peer.signKey, session.peerStaticKey)));
+    // X25519 is async: the pair secret follows a moment later (friendship checks the contact then).
+    const onPaired = this.#o.onPaired;
+    if (onPaired) void pairSecret(this.#o.identity, session.peer.signKey, session.peerStaticKey).then((secret) => onPaired(session, toHex(secret)), () => {});
     const target = this.#targets.get(id);
     if (target) {
       target.backoff.reset();

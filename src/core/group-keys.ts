@@ -1,5 +1,5 @@
-import { chachaPolyDecrypt, chachaPolyEncrypt, hkdf2, hmacSha256, randomBytes, sha256, x25519Keypair, x25519Shared } from '../crypto/index.js';
-import type { Keypair } from '../crypto/x25519.js';
+import { chachaPolyDecrypt, chachaPolyEncrypt, hkdf2, hmacSha256, randomBytes, sha256, x25519Ephemeral, x25519Shared } from '../crypto/index.js';
+import type { Keypair } from '../crypto/index.js';
 import { hexOf, int, obj, str } from '../session/schema.js';
 import { concat, fromBase64Url, fromHex, fromUtf8, toBase64Url, toHex, utf8 } from '../util/bytes.js';
 
@@ -64,25 +64,25 @@ export function newSeed(): Uint8Array {
 }
 
 /** Seals `seed` to every recipient's X25519 key (hex); one ephemeral key per entry. */
-export function sealSeed(group: string, author: string, epoch: number, seed: Uint8Array, recipients: { id: string; dh: string }[]): KeyBody {
-  const e = x25519Keypair();
+export async function sealSeed(group: string, author: string, epoch: number, seed: Uint8Array, recipients: { id: string; dh: string }[]): Promise<KeyBody> {
+  const e = await x25519Ephemeral();
   const ctx = context(group, author, epoch);
   const to: Record<string, string> = {};
   for (const r of recipients) {
     const dh = fromHex(r.dh);
-    to[r.id] = toHex(chachaPolyEncrypt(sealKey(ctx, e.publicKey, dh, x25519Shared(e.privateKey, dh)), NONCE, concat(ctx, utf8(r.id)), seed));
+    to[r.id] = toHex(chachaPolyEncrypt(sealKey(ctx, e.publicKey, dh, await x25519Shared(e.secret, dh)), NONCE, concat(ctx, utf8(r.id)), seed));
   }
   return { e: epoch, k: toHex(e.publicKey), to };
 }
 
-/** The seed of a `key` entry, if it was sealed to `me`; never throws. */
-export function openSeed(group: string, author: string, body: KeyBody, me: string, own: Keypair): Uint8Array | undefined {
+/** The seed of a `key` entry, if it was sealed to `me`; never rejects. */
+export async function openSeed(group: string, author: string, body: KeyBody, me: string, own: Keypair): Promise<Uint8Array | undefined> {
   const sealed = body.to[me];
   if (!sealed) return undefined;
   const ctx = context(group, author, body.e);
   try {
     const eph = fromHex(body.k);
-    return chachaPolyDecrypt(sealKey(ctx, eph, own.publicKey, x25519Shared(own.privateKey, eph)), NONCE, concat(ctx, utf8(me)), fromHex(sealed));
+    return chachaPolyDecrypt(sealKey(ctx, eph, own.publicKey, await x25519Shared(own.privateKey, eph)), NONCE, concat(ctx, utf8(me)), fromHex(sealed));
   } catch {
     return undefined;
   }

@@ -85,8 +85,10 @@ export class Group {
     const saved = await context.store.get<{ acks: Record<string, number>; read?: number }>(Keyspace.receipts(id));
     if (saved?.acks) group.acks = saved.acks;
     group.readClock = saved?.read ?? 0;
-    for (const entry of await group.entries()) group.#index(entry);
+    const entries = await group.entries();
+    for (const entry of entries) group.#index(entry);
     group.#refold();
+    await Promise.all(entries.map((entry) => group.#openKey(entry)));
     return group;
   }
 
@@ -207,6 +209,8 @@ export class Group {
     if (result === 'stored') {
       this.#index(entry);
       if (entry.kind === 'member') this.#refold();
+      // Opened here, inside the queue: a sealed entry after it finds its chain ready.
+      await this.#openKey(entry);
       out.stored.push(entry);
       return true;
     }
@@ -234,7 +238,7 @@ export class Group {
       if (!mine || !same || this.#sentInEpoch >= ROTATE_AFTER_MESSAGES || now - mine.ts > ROTATE_AFTER_MS) {
         const e = (mine?.e ?? 0) + 1;
         const seed = newSeed();
-        made.push(await this.#appendOwn('key', JSON.stringify(sealSeed(this.id, this.me, e, seed, members))));
+        made.push(await this.#appendOwn('key', JSON.stringify(await sealSeed(this.id, this.me, e, seed, members))));
         this.#chains.set(`${this.me}:${e}`, new SenderChain(seed));
         mine = this.#keys.get(this.me)!.at(-1)!;
       }
@@ -276,13 +280,20 @@ export class Group {
   }
 
   #chain(author: string, e: number): SenderChain | undefined {
-    const key = `${author}:${e}`;
-    if (!this.#chains.has(key)) {
-      const info = this.#keys.get(author)?.find((k) => k.e === e);
-      const seed = info && openSeed(this.id, author, info.body, this.me, this.#c.identity.dh);
-      this.#chains.set(key, seed ? new SenderChain(seed) : null);
-    }
-    return this.#chains.get(key) ?? undefined;
+    return this.#chains.get(`${author}:${e}`) ?? undefined;
+  }
+
+  /**
+   * A stored `key` entry sealed to us: its chain, opened now (X25519 is async) so `decrypt`
+   * stays synchronous. Own keys are opened too (after a restart they are only in the log).
+   */
+  async #openKey(entry: Entry): Promise<void> {
+    if (entry.kind !== 'key') return;
+    const info = this.#keys.get(entry.author)?.find((k) => k.seq === entry.seq);
+    const key = info && `${entry.author}:${info.e}`;
+    if (!info || !key || this.#chains.get(key)) return;
+    const seed = await openSeed(this.id, entry.author, info.body, this.me, this.#c.identity.dh);
+    if (!this.#chains.get(key)) this.#chains.set(key, seed ? new SenderChain(seed) : null);
   }
 
   async #appendOwn(kind: EntryKind, body: string, before?: (entry: Entry) => Promise<void>): Promise<Entry> {

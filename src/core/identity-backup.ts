@@ -31,7 +31,7 @@ export async function importIdentity(store: Store, backup: string, passphrase: s
   }
   let identity: Identity;
   try {
-    identity = Identity.fromRecord({ v: 1, signSecret: fromHex(parsed.sign), dhSecret: fromHex(parsed.dh) });
+    identity = await Identity.fromRecord({ v: 1, signSecret: fromHex(parsed.sign), dhSecret: fromHex(parsed.dh) });
   } catch {
     throw new FriendsChatError('bad-backup', 'backup keys are malformed');
   }

@@ -43,7 +43,7 @@ export function parseMail(payload: Uint8Array): Mail {
 }
 
 /** A receipt's signature by its sender (`from`, a profile key). */
-export function receiptIsSigned(mail: ReturnType<typeof receiptMail>): boolean {
+export function receiptIsSigned(mail: ReturnType<typeof receiptMail>): Promise<boolean> {
   return ed25519Verify(fromHex(mail.sig), receiptDigest(mail.c, mail.delivered), fromHex(mail.from));
 }
 
@@ -93,7 +93,7 @@ export class MailboxSink implements DeliverySink {
 
   async #publish(key: Uint8Array, mail: object): Promise<void> {
     const topic = mailboxTopic(key);
-    await this.#o.mailbox.publish(topic, sealEnvelope(topic, key, utf8(JSON.stringify(mail))));
+    await this.#o.mailbox.publish(topic, await sealEnvelope(topic, key, utf8(JSON.stringify(mail))));
   }
 
   /** Tells a friend, through their mailbox, how far we hold their entries (signed). */
@@ -101,10 +101,10 @@ export class MailboxSink implements DeliverySink {
   async sendReceipt(conversation: Conversation, peer: string, delivered: number): Promise<void> {
     const key = this.#o.staticKey(peer);
     if (!key) return;
-    const sig = toHex(this.#o.identity.sign(receiptDigest(conversation.id, delivered)));
+    const sig = toHex(await this.#o.identity.sign(receiptDigest(conversation.id, delivered)));
     const payload = utf8(JSON.stringify({ t: 'receipt', c: conversation.id, from: this.#o.identity.profileId, delivered, sig }));
     const topic = mailboxTopic(key);
-    await this.#o.mailbox.publish(topic, sealEnvelope(topic, key, payload));
+    await this.#o.mailbox.publish(topic, await sealEnvelope(topic, key, payload));
   }
 
   /** A new session (or run) starts from the outbox again: what was mailed may have been lost. */

@@ -91,7 +91,7 @@ export class Mailroom {
     // carries nothing new changes nothing and costs the friend none of their budget.
     if (mail.t === 'receipt') {
       if (mail.delivered <= (await conversation.receipts()).delivered) return this.#refund(friend, 'replayed');
-      if (!receiptIsSigned(mail)) return this.#refund(friend, 'forged');
+      if (!(await receiptIsSigned(mail))) return this.#refund(friend, 'forged');
       this.stats.accepted++;
       return this.#o.sync.applyReceipt(conversation, mail.delivered);
     }

@@ -13,8 +13,8 @@ export const EPOCH = 24 * 60 * 60 * 1000;
  * profile keys. Both compute the same value; nobody without one of the two private keys can.
  * See docs/rendezvous.md.
  */
-export function pairSecret(identity: Identity, peerSignKey: Uint8Array, peerStaticKey: Uint8Array): Uint8Array {
-  const shared = x25519Shared(identity.dh.privateKey, peerStaticKey);
+export async function pairSecret(identity: Identity, peerSignKey: Uint8Array, peerStaticKey: Uint8Array): Promise<Uint8Array> {
+  const shared = await x25519Shared(identity.dh.privateKey, peerStaticKey);
   const mine = identity.signing.publicKey;
   const [low, high] = toHex(mine) < toHex(peerSignKey) ? [mine, peerSignKey] : [peerSignKey, mine];
   return hkdf2(PAIR_CONTEXT, concat(shared, low, high))[0]!;

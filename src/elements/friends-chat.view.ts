@@ -90,7 +90,7 @@ export function renderChat(v: ChatView): TemplateResult {
       ${v.search
         ? html`<friends-chat-search id="search" .run=${v.search.run} .nameOf=${v.search.nameOf} .lang=${v.lang} .here=${selected ? { id: selected.id, name: v.search.nameOf(selected.id) ?? '' } : undefined}></friends-chat-search>`
         : nothing}
-      ${v.error ? html`<p class="error" role="alert">${t.errorPrefix}: ${v.error.message}</p>` : nothing}
+      ${v.error ? html`<p class="error" role="alert">${t.errorPrefix}: ${v.error.code === 'unsupported-browser' ? t.unsupportedBrowser : v.error.message}</p>` : nothing}
       ${v.elsewhere ? html`<p class="elsewhere" role="status">${t.openElsewhere}</p>` : nothing}
       <div class="panes">
         <div class="roster">

@@ -12,6 +12,7 @@ export const de: Translation = {
   copy: 'Kopieren',
   copied: 'Kopiert',
   errorPrefix: 'Problem',
+  unsupportedBrowser: 'Dieser Browser kann den verschlüsselten Chat nicht ausführen: Er braucht eine sichere (https-)Seite und einen aktuellen Browser (Chrome 137, Firefox 129, Safari 17 oder neuer).',
   friendsCount: (n) => (plural.select(n) === 'one' ? `${n} Freund` : `${n} Freunde`),
   unread: (n) => (plural.select(n) === 'one' ? `${n} ungelesene Nachricht` : `${n} ungelesene Nachrichten`),
   noFriends: 'Noch keine Freunde. Teile eine Einladung, um zu chatten.',

@@ -10,6 +10,7 @@ export const en: Translation = {
   copy: 'Copy',
   copied: 'Copied',
   errorPrefix: 'Problem',
+  unsupportedBrowser: 'This browser cannot run the encrypted chat: it needs a secure (https) page and a current browser (Chrome 137, Firefox 129, Safari 17 or newer).',
   friendsCount: (n) => (plural.select(n) === 'one' ? `${n} friend` : `${n} friends`),
   unread: (n) => (plural.select(n) === 'one' ? `${n} unread message` : `${n} unread messages`),
   noFriends: 'No friends yet. Share an invite to start chatting.',

@@ -10,6 +10,8 @@ export interface Translation {
   copy: string;
   copied: string;
   errorPrefix: string;
+  /** Shown instead of the chat where the page is not a secure context or lacks WebCrypto Ed25519/X25519. */
+  unsupportedBrowser: string;
   friendsCount: (n: number) => string;
   unread: (n: number) => string;
   /** Requests not kept: too many at once or too many waiting (the oldest go). */

@@ -1,5 +1,4 @@
-import { ed25519Keypair, ed25519PublicKey, ed25519Sign, ed25519SignBulk, ed25519Verify, sha256, x25519Keypair, x25519PublicKey } from '../crypto/index.js';
-import type { Keypair } from '../crypto/x25519.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, randomBytes, sha256, x25519PublicKey, type Keypair } from '../crypto/index.js';
 import { FriendsChatError } from '../errors.js';
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
@@ -8,7 +7,7 @@ import { concat, toHex, utf8 } from '../util/bytes.js';
 const BIND_CONTEXT = utf8('friends-chat/bind/1');
 const RDV_CONTEXT = utf8('friends-chat/rdv/1');
 
-/** What is stored: the two secret keys. Public keys and the binding are derived. */
+/** What is stored: the two raw 32-byte secret keys. Public keys and the binding are derived. */
 export interface IdentityRecord {
   v: 1;
   signSecret: Uint8Array;
@@ -20,8 +19,8 @@ export function bindingMessage(dhPublic: Uint8Array): Uint8Array {
   return concat(BIND_CONTEXT, dhPublic);
 }
 
-export function verifyBinding(signPublic: Uint8Array, dhPublic: Uint8Array, signature: Uint8Array): boolean {
-  return signPublic.length === 32 && dhPublic.length === 32 && signature.length === 64 && ed25519Verify(signature, bindingMessage(dhPublic), signPublic);
+export async function verifyBinding(signPublic: Uint8Array, dhPublic: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return dhPublic.length === 32 && (await ed25519Verify(signature, bindingMessage(dhPublic), signPublic));
 }
 
 /**
@@ -48,16 +47,23 @@ export class Identity {
   readonly profileId: string;
   readonly rendezvousId: string;
 
-  private constructor(record: IdentityRecord) {
-    this.signing = { privateKey: record.signSecret, publicKey: ed25519PublicKey(record.signSecret) };
-    this.dh = { privateKey: record.dhSecret, publicKey: x25519PublicKey(record.dhSecret) };
-    this.binding = ed25519Sign(bindingMessage(this.dh.publicKey), this.signing.privateKey);
+  private constructor(signing: Keypair, dh: Keypair, binding: Uint8Array) {
+    this.signing = signing;
+    this.dh = dh;
+    this.binding = binding;
     this.profileId = toHex(this.signing.publicKey);
     this.rendezvousId = rendezvousId(this.signing.publicKey);
   }
 
+  /** Derives the public keys and the binding (WebCrypto, so async) from the two secrets. */
+  static async #of(record: IdentityRecord): Promise<Identity> {
+    const [signPublic, dhPublic] = await Promise.all([ed25519PublicKey(record.signSecret), x25519PublicKey(record.dhSecret)]);
+    const binding = await ed25519Sign(bindingMessage(dhPublic), record.signSecret);
+    return new Identity({ privateKey: record.signSecret, publicKey: signPublic }, { privateKey: record.dhSecret, publicKey: dhPublic }, binding);
+  }
+
   /** Checks a stored or imported record and builds the identity; `bad-backup` if malformed. */
-  static fromRecord(record: unknown): Identity {
+  static async fromRecord(record: unknown): Promise<Identity> {
     const r = record as Partial<IdentityRecord> | null;
     if (
       !r ||
@@ -69,18 +75,22 @@ export class Identity {
     ) {
       throw new FriendsChatError('bad-backup', 'identity record is malformed');
     }
-    return new Identity({ v: 1, signSecret: r.signSecret.slice(), dhSecret: r.dhSecret.slice() });
+    try {
+      return await Identity.#of({ v: 1, signSecret: r.signSecret.slice(), dhSecret: r.dhSecret.slice() });
+    } catch (error) {
+      throw new FriendsChatError('bad-backup', 'identity keys are not usable', { cause: error });
+    }
   }
 
-  static generate(): Identity {
-    return new Identity({ v: 1, signSecret: ed25519Keypair().privateKey, dhSecret: x25519Keypair().privateKey });
+  static generate(): Promise<Identity> {
+    return Identity.#of({ v: 1, signSecret: randomBytes(32), dhSecret: randomBytes(32) });
   }
 
   /** Loads the profile's identity, creating and persisting one on first start. */
   static async load(store: Store): Promise<Identity> {
     const stored = await store.get<IdentityRecord>(Keyspace.identity);
     if (stored !== undefined) return Identity.fromRecord(stored);
-    const identity = Identity.generate();
+    const identity = await Identity.generate();
     await store.set(Keyspace.identity, identity.toRecord());
     return identity;
   }
@@ -89,12 +99,8 @@ export class Identity {
     return { v: 1, signSecret: this.signing.privateKey.slice(), dhSecret: this.dh.privateKey.slice() };
   }
 
-  sign(message: Uint8Array): Uint8Array {
+  /** Ed25519 through WebCrypto; the signing key is imported once (non-extractable) and reused. */
+  sign(message: Uint8Array): Promise<Uint8Array> {
     return ed25519Sign(message, this.signing.privateKey);
-  }
-
-  /** The same signature as `sign`, through native WebCrypto where available (log entries). */
-  signFast(message: Uint8Array): Promise<Uint8Array> {
-    return ed25519SignBulk(message, this.signing.privateKey);
   }
 }

@@ -1,4 +1,4 @@
-import { ed25519VerifyBulk, sha256 } from '../crypto/index.js';
+import { ed25519Verify, sha256 } from '../crypto/index.js';
 import type { Identity } from '../identity/identity.js';
 import { fromHex, toHex, utf8 } from '../util/bytes.js';
 import { arr, hexOf, int, literal, obj, optional, str } from '../session/schema.js';
@@ -89,7 +89,7 @@ export async function createEntry(
   const header: EntryHeader = { ...rest, author: identity.profileId, bodyHash: bodyHash(body) };
   if (header.expiresAt === undefined) delete header.expiresAt;
   const id = sha256(canonicalHeader(header, conversationId));
-  return { ...header, id: toHex(id), sig: toHex(await identity.signFast(id)), body };
+  return { ...header, id: toHex(id), sig: toHex(await identity.sign(id)), body };
 }
 
 const entryShape = obj({
@@ -137,7 +137,7 @@ export async function verifyEntry(
   const digest = sha256(canonicalHeader(header, conversationId));
   // `forged`: the author's key did not sign these bytes (for this conversation).
   if (toHex(digest) !== id) return { error: 'id does not match the header', forged: true };
-  if (!(await ed25519VerifyBulk(fromHex(sig), digest, fromHex(entry.author), entry.author))) return { error: 'bad signature', forged: true };
+  if (!(await ed25519Verify(fromHex(sig), digest, fromHex(entry.author)))) return { error: 'bad signature', forged: true };
   if (body !== undefined && bodyHash(body) !== entry.bodyHash) return { error: 'body does not match its hash', forged: true };
   if (entry.ts > now + MAX_CLOCK_SKEW) return { error: 'timestamp is in the future' };
   if ((entry.seq === 1) !== (entry.prev === '')) return { error: 'prev does not fit seq' };

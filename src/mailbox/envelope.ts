@@ -1,5 +1,4 @@
-import { chachaPolyDecrypt, chachaPolyEncrypt, hkdf2, sha256, x25519Keypair, x25519Shared } from '../crypto/index.js';
-import type { Keypair } from '../crypto/x25519.js';
+import { chachaPolyDecrypt, chachaPolyEncrypt, hkdf2, sha256, x25519Ephemeral, x25519Shared, type Keypair } from '../crypto/index.js';
 import { FriendsChatError } from '../errors.js';
 import { concat, utf8 } from '../util/bytes.js';
 
@@ -26,24 +25,24 @@ function envelopeKey(topic: string, ephemeral: Uint8Array, recipient: Uint8Array
 }
 
 /** Seals `payload` to `recipient` (its X25519 public key) for its mailbox `topic`. */
-export function sealEnvelope(topic: string, recipient: Uint8Array, payload: Uint8Array): Uint8Array {
+export async function sealEnvelope(topic: string, recipient: Uint8Array, payload: Uint8Array): Promise<Uint8Array> {
   if (recipient.length !== 32) throw new FriendsChatError('bad-input', 'a mailbox recipient key is 32 bytes');
   if (payload.length > MAX_ENVELOPE_PAYLOAD) throw new FriendsChatError('message-too-large', `a mailbox envelope holds at most ${MAX_ENVELOPE_PAYLOAD} bytes`);
-  const e = x25519Keypair();
+  const e = await x25519Ephemeral();
   const header = concat(Uint8Array.of(ENVELOPE_VERSION), e.publicKey);
-  const key = envelopeKey(topic, e.publicKey, recipient, x25519Shared(e.privateKey, recipient));
+  const key = envelopeKey(topic, e.publicKey, recipient, await x25519Shared(e.secret, recipient));
   return concat(header, chachaPolyEncrypt(key, NONCE, concat(header, utf8(topic)), payload));
 }
 
 export type OpenResult = { ok: true; payload: Uint8Array } | { ok: false; reason: 'oversized' | 'garbage' };
 
-/** Opens an envelope that arrived on our mailbox `topic`; never throws. */
-export function openEnvelope(topic: string, own: Keypair, envelope: Uint8Array): OpenResult {
+/** Opens an envelope that arrived on our mailbox `topic`; never rejects. */
+export async function openEnvelope(topic: string, own: Keypair, envelope: Uint8Array): Promise<OpenResult> {
   if (envelope.length > MAX_ENVELOPE) return { ok: false, reason: 'oversized' };
   if (envelope.length < HEADER + TAG || envelope[0] !== ENVELOPE_VERSION) return { ok: false, reason: 'garbage' };
   const ephemeral = envelope.subarray(1, HEADER);
   try {
-    const key = envelopeKey(topic, ephemeral, own.publicKey, x25519Shared(own.privateKey, ephemeral));
+    const key = envelopeKey(topic, ephemeral, own.publicKey, await x25519Shared(own.privateKey, ephemeral));
     return { ok: true, payload: chachaPolyDecrypt(key, NONCE, concat(envelope.subarray(0, HEADER), utf8(topic)), envelope.subarray(HEADER)) };
   } catch {
     return { ok: false, reason: 'garbage' }; // a low-order key, another recipient, or tampered bytes

@@ -1,4 +1,4 @@
-import type { Keypair } from '../crypto/x25519.js';
+import type { Keypair } from '../crypto/index.js';
 import { openEnvelope } from './envelope.js';
 
 export interface InboxStats {
@@ -27,7 +27,7 @@ export class Inbox {
 
   /** For `MailboxClient`'s `onEnvelope`. Rejects only when `deliver` does (then it comes again). */
   readonly receive = async (envelope: Uint8Array): Promise<void> => {
-    const opened = openEnvelope(this.#topic, this.#own, envelope);
+    const opened = await openEnvelope(this.#topic, this.#own, envelope);
     if (!opened.ok) {
       this.stats[opened.reason]++;
       return;

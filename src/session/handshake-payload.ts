@@ -1,4 +1,4 @@
-import { ed25519VerifyBulk } from '../crypto/index.js';
+import { ed25519Verify } from '../crypto/index.js';
 import { bindingMessage } from '../identity/identity.js';
 import { concat, fromUtf8, toHex, utf8 } from '../util/bytes.js';
 import { arr, obj, optional, str } from './schema.js';
@@ -26,13 +26,13 @@ export function encodeHello(signKey: Uint8Array, binding: Uint8Array, displayNam
 /**
  * Checks a peer's payload against the X25519 key the Noise handshake authenticated:
  * the binding signature must tie that key to the Ed25519 profile key (checked with the
- * browser's Ed25519 where it has one). Rejects otherwise.
+ * browser's Ed25519). Rejects otherwise.
  */
 export async function decodeHello(payload: Uint8Array, remoteStatic: Uint8Array): Promise<PeerHello> {
   if (payload.length < 96 || payload.length > MAX_PAYLOAD) throw new Error('handshake payload has a bad size');
   const signKey = payload.slice(0, 32);
   const binding = payload.subarray(32, 96);
-  const bound = remoteStatic.length === 32 && (await ed25519VerifyBulk(binding, bindingMessage(remoteStatic), signKey, toHex(signKey)));
+  const bound = remoteStatic.length === 32 && (await ed25519Verify(binding, bindingMessage(remoteStatic), signKey));
   if (!bound) throw new Error('handshake payload has a bad binding signature');
   let parsed: { name?: string; caps?: string[] };
   try {

@@ -1,5 +1,4 @@
-import type { Keypair } from '../crypto/x25519.js';
-import { nobleX25519, type DhKeypair, type DhSecret, type X25519 } from '../crypto/x25519-fast.js';
+import { x25519Ephemeral, x25519Shared, type DhKeypair, type DhSecret, type Keypair } from '../crypto/index.js';
 import { concat } from '../util/bytes.js';
 import type { CipherState } from './cipher-state.js';
 import { SymmetricState } from './symmetric-state.js';
@@ -37,8 +36,6 @@ export interface HandshakeOptions {
   ephemeralKey?: Keypair;
   /** 32-byte pre-shared key, required for XXpsk3. */
   psk?: Uint8Array;
-  /** The X25519 to compute with (`fastX25519()` in the app); noble when left out. */
-  dh?: X25519;
 }
 
 export interface TransportCiphers {
@@ -51,7 +48,7 @@ export interface TransportCiphers {
 /**
  * Noise HandshakeState (spec §5.3) for XX and XXpsk3. Each instance runs one handshake;
  * any failure leaves it unusable (`failed`), so a caller can never continue a broken one.
- * Writing and reading are async (the X25519 may be the browser's); one call at a time.
+ * Writing and reading are async (X25519 is the browser's, WebCrypto); one call at a time.
  */
 export class HandshakeState {
   readonly #ss: SymmetricState;
@@ -60,7 +57,6 @@ export class HandshakeState {
   readonly #s: Keypair;
   readonly #psk: Uint8Array | null;
   readonly #usesPsk: boolean;
-  readonly #x: X25519;
   #e: DhKeypair | null = null;
   /** The ephemeral key, generated as soon as the handshake starts so it is ready when needed. */
   #nextE: Promise<DhKeypair>;
@@ -80,9 +76,8 @@ export class HandshakeState {
     this.#initiator = options.initiator;
     this.#messages = pattern.messages;
     this.#s = options.staticKey;
-    this.#x = options.dh ?? nobleX25519;
     const fixed = options.ephemeralKey;
-    this.#nextE = fixed ? Promise.resolve({ secret: fixed.privateKey, publicKey: fixed.publicKey }) : this.#x.generate();
+    this.#nextE = fixed ? Promise.resolve({ secret: fixed.privateKey, publicKey: fixed.publicKey }) : x25519Ephemeral();
     this.#nextE.catch(() => {}); // a failure surfaces when the key is used
     this.#usesPsk = pattern.psk;
     this.#psk = pattern.psk ? options.psk! : null;
@@ -227,6 +222,6 @@ export class HandshakeState {
       remote = this.#re;
     }
     if (!remote) throw new Error('missing remote key for ' + token);
-    return this.#x.shared(local, remote);
+    return x25519Shared(local, remote);
   }
 }

@@ -7,7 +7,6 @@ import type { CipherState } from './cipher-state.js';
 import { decodeFrame, encodeFrame, MAX_FRAME } from './frame.js';
 import { decodeHello, encodeHello, type PeerHello } from './handshake-payload.js';
 import { HandshakeState, MAX_NOISE_MESSAGE } from './handshake-state.js';
-import { fastX25519, type X25519 } from '../crypto/x25519-fast.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Wire kinds: every channel message starts with one of these bytes. */
@@ -46,8 +45,6 @@ export interface SessionOptions {
   handshakeTimeout?: number;
   /** Lowered in tests; both sides must use the same value. */
   rekeyInterval?: number;
-  /** The X25519 to use; by default the browser's (WebCrypto) where it has one, else noble. */
-  x25519?: X25519;
 }
 
 /**
@@ -145,14 +142,12 @@ export class SecureSession {
         reject(new FriendsChatError('handshake-failed', `handshake failed: ${detail}`, { cause: error }));
       };
       const timer = setTimeout(() => finish(new Error('timed out')), options.handshakeTimeout ?? 10000);
-      const x25519 = options.x25519 ? Promise.resolve(options.x25519) : fastX25519();
       const start = async (preamble: Uint8Array, psk: Uint8Array | null): Promise<HandshakeState> =>
         new HandshakeState({
           pattern: psk ? 'XXpsk3' : 'XX',
           initiator,
           prologue: sessionPrologue(preamble, channel.fingerprints()),
           staticKey: options.identity.dh,
-          dh: await x25519,
           ...(psk ? { psk } : {}),
         });
       const complete = (hello: PeerHello, pending: Uint8Array[]): void => {

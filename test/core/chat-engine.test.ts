@@ -95,7 +95,7 @@ describe('ChatEngine over the loopback network', () => {
   it('lets a stranger send a friend request and nothing else', async () => {
     const network = new LoopbackNetwork({ seed: 5 });
     const alice = await peer(network);
-    const mallory = Identity.generate();
+    const mallory = (await Identity.generate());
     const signaling = new LoopbackSignaling(network);
     signaling.start(mallory.rendezvousId);
     const channel = await signaling.dial(rendezvousId(fromHex(alice.id)));

@@ -21,7 +21,7 @@ describe('floods', function () {
       await befriend(alice, bob);
       const errors = await noUncaughtErrors(async () => {
         // Every authenticated session, friend or stranger, is held to the same frame rate.
-        const mallory = Identity.generate();
+        const mallory = (await Identity.generate());
         const signaling = new LoopbackSignaling(network);
         signaling.start(mallory.rendezvousId);
         const channel = await signaling.dial(rendezvousId(fromHex(alice.id)));

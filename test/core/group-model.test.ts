@@ -59,7 +59,7 @@ describe('group model', () => {
   let groupId: string;
 
   beforeEach(async () => {
-    const ids = [Identity.generate(), Identity.generate(), Identity.generate(), Identity.generate()];
+    const ids = [(await Identity.generate()), (await Identity.generate()), (await Identity.generate()), (await Identity.generate())];
     groupId = groupIdFor(ids[0]!.profileId, nonce);
     [alice, bob, carol, dave] = (await Promise.all(ids.map((id) => copyOf(id, groupId)))) as [Copy, Copy, Copy, Copy];
     const members = [alice, bob, carol, dave].map((c) => ({ id: c.identity.profileId, dh: toHex(c.identity.dh.publicKey) }));
@@ -136,9 +136,9 @@ describe('group model', () => {
   });
 
   it('refuses a membership change of a group by someone who did not create it', async () => {
-    const mallory = await copyOf(Identity.generate(), groupId);
+    const mallory = await copyOf((await Identity.generate()), groupId);
     const fake = await forge(mallory, 'member', JSON.stringify({ op: 'create', name: 'x', nonce, members: [{ id: mallory.identity.profileId, dh: '11'.repeat(32) }] }));
-    const fresh = await copyOf(Identity.generate(), groupId);
+    const fresh = await copyOf((await Identity.generate()), groupId);
     expect((await fresh.group.accept([fake])).refused[0]?.reason).to.equal('the creator does not match the group ID');
   });
 
@@ -157,7 +157,7 @@ describe('group model', () => {
     expect(carol.group.decrypt(message!)).to.equal(undefined);
     // Nor with any key Carol ever held: her copy of the old epoch's chain opens nothing new.
     const oldKey = (await all(carol)).find((e) => e.kind === 'key' && e.author === alice.identity.profileId)!;
-    const seed = openSeed(groupId, alice.identity.profileId, parseKeyBody(oldKey.body), carol.identity.profileId, carol.identity.dh)!;
+    const seed = (await openSeed(groupId, alice.identity.profileId, parseKeyBody(oldKey.body), carol.identity.profileId, carol.identity.dh))!;
     const body = parseSealedBody(message!.body);
     for (let n = 0; n < 8; n++) expect(openMessage(groupId, alice.identity.profileId, { ...body, n }, new SenderChain(seed))).to.equal(undefined);
     expect(parseKeyBody(key!.body).to[carol.identity.profileId]).to.equal(undefined);
@@ -179,7 +179,7 @@ describe('group model', () => {
   });
 
   it('holds a new member\u2019s message that arrives before the entry adding them, and stores it once that is here', async () => {
-    const erin = await copyOf(Identity.generate(), groupId);
+    const erin = await copyOf((await Identity.generate()), groupId);
     const add = await alice.group.change({ op: 'add', id: erin.identity.profileId, dh: toHex(erin.identity.dh.publicKey) });
     await sync(alice, erin);
     const made = await erin.group.send({ t: 'text', b: 'hi, I am new' });

@@ -3,16 +3,17 @@ import { EPOCH, epochOf, listenEpochs, pairRendezvousId, pairSecret, untilNextLi
 import { Identity, rendezvousId } from '../../src/identity/identity.js';
 import { toHex } from '../../src/util/bytes.js';
 
-describe('pairwise rendezvous IDs', () => {
-  const alice = Identity.generate();
-  const bob = Identity.generate();
-  const carol = Identity.generate();
-  const secret = pairSecret(alice, bob.signing.publicKey, bob.dh.publicKey);
+const alice = (await Identity.generate());
+const bob = (await Identity.generate());
+const carol = (await Identity.generate());
+const secret = await pairSecret(alice, bob.signing.publicKey, bob.dh.publicKey);
 
-  it('both friends derive the same secret; a third profile and anyone with only the profile keys cannot', () => {
-    expect(toHex(pairSecret(bob, alice.signing.publicKey, alice.dh.publicKey))).to.equal(toHex(secret));
-    expect(toHex(pairSecret(carol, bob.signing.publicKey, bob.dh.publicKey))).to.not.equal(toHex(secret));
-    expect(toHex(pairSecret(alice, carol.signing.publicKey, carol.dh.publicKey))).to.not.equal(toHex(secret));
+describe('pairwise rendezvous IDs', () => {
+
+  it('both friends derive the same secret; a third profile and anyone with only the profile keys cannot', async () => {
+    expect(toHex(await pairSecret(bob, alice.signing.publicKey, alice.dh.publicKey))).to.equal(toHex(secret));
+    expect(toHex(await pairSecret(carol, bob.signing.publicKey, bob.dh.publicKey))).to.not.equal(toHex(secret));
+    expect(toHex(await pairSecret(alice, carol.signing.publicKey, carol.dh.publicKey))).to.not.equal(toHex(secret));
   });
 
   it('gives each side its own ID, different from the public one, changing every epoch', () => {

@@ -20,7 +20,15 @@ export interface FileSide {
   session?: SecureSession;
 }
 
-export function fileSide(store: Store = new MemoryStore(), options: Partial<FileTransfersOptions> = {}, identity = Identity.generate()): FileSide {
+/** Identities made ahead (making one is async, WebCrypto), so `fileSide` stays synchronous. */
+const spares = await Promise.all(Array.from({ length: 48 }, () => Identity.generate()));
+function spareIdentity(): Identity {
+  const identity = spares.pop();
+  if (!identity) throw new Error('test/files/harness.ts: make more spare identities');
+  return identity;
+}
+
+export function fileSide(store: Store = new MemoryStore(), options: Partial<FileTransfersOptions> = {}, identity = spareIdentity()): FileSide {
   const side = { identity, id: identity.profileId, store, progress: [], errors: [] } as unknown as FileSide;
   side.transfers = new FileTransfers({
     store,

@@ -24,11 +24,11 @@ export async function seedConversation(profile: string, total: number): Promise<
  */
 export async function seedConversations(profile: string, conversations: { total: number; entry?: SeedEntry }[]): Promise<string[]> {
   const store = createStore(`friends-chat:${profile}`, 'kv');
-  const me = Identity.generate();
+  const me = (await Identity.generate());
   const friends: string[] = [];
   const records: [string, unknown][] = [];
   for (const [c, { total, entry }] of conversations.entries()) {
-    const friend = Identity.generate();
+    const friend = (await Identity.generate());
     friends.push(friend.profileId);
     const id = (i: number): string => toHex(new Uint8Array(32).map((_, k) => (k < 4 ? (i >>> (8 * k)) & 255 : k === 4 ? c : 7)));
     const dir: { n: number; first: { clock: number; ts: number; id: string } }[] = [];

@@ -25,7 +25,7 @@ describe('a friend whose key changed', function () {
     await alice.engine.sendMessage(bob.id, 'for the real Bob');
     await alice.engine.sendFile(bob.id, new Blob([new Uint8Array(100_000).fill(7)]), 'secret.bin');
     // Someone comes back with Bob's profile key but another X25519 key (a copied or re-bound identity).
-    const record = Identity.generate().toRecord();
+    const record = (await Identity.generate()).toRecord();
     const old = (await bob.store.get<{ signSecret: Uint8Array }>(Keyspace.identity))!;
     const store = bob.store as MemoryStore;
     await store.set(Keyspace.identity, { v: 1, signSecret: old.signSecret, dhSecret: record.dhSecret });

@@ -98,8 +98,8 @@ describe('log integrity against a friend', function () {
       if (key.includes(':page:')) pageReads++;
       return get<T>(key);
     };
-    const alice = Identity.generate();
-    const mallory = Identity.generate();
+    const alice = (await Identity.generate());
+    const mallory = (await Identity.generate());
     const c = directConversationId(alice.profileId, mallory.profileId);
     let log = await ConversationLog.open(store, c);
     let prev = '';

@@ -12,7 +12,8 @@ import { mountWidget } from '../helpers/widgets.js';
 import { PeerjsSignaling } from '../../src/transport/peerjs/peerjs-signaling.js';
 
 /** A stranger who sends one friend request to Alice and hangs up. */
-async function ask(network: LoopbackNetwork, alice: TestPeer, identity = Identity.generate()): Promise<Identity> {
+async function ask(network: LoopbackNetwork, alice: TestPeer, identity?: Identity): Promise<Identity> {
+  identity ??= await Identity.generate();
   const signaling = new LoopbackSignaling(network);
   signaling.start(identity.rendezvousId);
   const session = await SecureSession.establish(await signaling.dial(rendezvousId(fromHex(alice.id))), { identity, displayName: 'stranger' });
@@ -84,7 +85,7 @@ describe('a flood of friend requests at the widget', function () {
     try {
       // One more than a minute's worth, one after another, each a new profile.
       for (let i = 0; i <= REQUESTS_PER_MINUTE; i++) {
-        const session = await SecureSession.establish(await strangers.dial(rendezvousId(fromHex(alice.el.profileId))), { identity: Identity.generate(), displayName: `stranger ${i}` });
+        const session = await SecureSession.establish(await strangers.dial(rendezvousId(fromHex(alice.el.profileId))), { identity: await Identity.generate(), displayName: `stranger ${i}` });
         session.send(FrameType.FriendRequest, utf8(JSON.stringify({ note: 'hi' })));
         if (i < REQUESTS_PER_MINUTE) await waitUntil(() => requests() === i + 1, `request ${i} is kept`, 10000);
         else await waitUntil(() => dropped() !== '', 'the dropped request is shown', 10000);

@@ -26,7 +26,7 @@ describe('a squatter at a friend’s public rendezvous ID', function () {
     // Mallory knows Bob's profile ID (every invite carries it), so she can compute and take his public ID.
     const b = (await brokers()).main;
     const squatter = new PeerjsSignaling({ host: '127.0.0.1', port: b.port, path: b.path, key: b.key, secure: false, iceServers: [], relayOnly: false });
-    const mallory = Identity.generate();
+    const mallory = (await Identity.generate());
     const dials: string[] = [];
     const received: Uint8Array[] = [];
     const outcomes: string[] = [];

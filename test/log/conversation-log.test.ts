@@ -4,9 +4,10 @@ import { ConversationLog, PAGE_TARGET } from '../../src/log/conversation-log.js'
 import { createEntry, type Entry } from '../../src/log/entry.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 
+const alice = (await Identity.generate());
+const bob = (await Identity.generate());
+
 describe('ConversationLog', () => {
-  const alice = Identity.generate();
-  const bob = Identity.generate();
 
   async function chain(identity: Identity, n: number, clockOf: (i: number) => number): Promise<Entry[]> {
     const out: Entry[] = [];

@@ -13,9 +13,9 @@ describe('Mailbox on a replicated cluster', function () {
   it('the node holding the recipient’s session dies mid-delivery: it fails over and gets every message', async function () {
     const env = await mqttEnv();
     if (env.kind !== 'nats') this.skip();
-    const dh = x25519Keypair();
+    const dh = (await x25519Keypair());
     const topic = mailboxTopic(dh.publicKey);
-    const clientId = mailboxClientId(ed25519Keypair().privateKey);
+    const clientId = mailboxClientId((await ed25519Keypair()).privateKey);
     const arrivals: string[] = [];
     let urlAtKill = '';
     const inbox = new Inbox({
@@ -40,7 +40,7 @@ describe('Mailbox on a replicated cluster', function () {
     alice.start();
     await waitUntil(() => alice.state === 'online', 'alice connects', 60000);
     const sent = Array.from({ length: 200 }, (_, i) => `cluster-${String(i).padStart(3, '0')}`);
-    for (const text of sent) await alice.publish(topic, sealEnvelope(topic, dh.publicKey, utf8(text)));
+    for (const text of sent) await alice.publish(topic, await sealEnvelope(topic, dh.publicKey, utf8(text)));
     const bob = open();
     await waitUntil(() => arrivals.length >= 40, 'the drain is under way', 60000);
     urlAtKill = bob.url;

@@ -9,13 +9,13 @@ import { uniqueProfile, waitUntil } from '../helpers/env.js';
 import { WIDEST, containsBytes, controlMqtt, hexId, mqttEnv, spy, subscriptionRefused } from '../transport/mqtt-env.js';
 
 /** A recipient: its keys, its mailbox topic and secret client ID, and a real IndexedDB store. */
-function recipient(): { dh: Keypair; signSecret: Uint8Array; topic: string; clientId: string; store: IdbStore } {
-  const dh = x25519Keypair();
-  const signSecret = ed25519Keypair().privateKey;
+async function recipient(): Promise<{ dh: Keypair; signSecret: Uint8Array; topic: string; clientId: string; store: IdbStore }> {
+  const dh = (await x25519Keypair());
+  const signSecret = (await ed25519Keypair()).privateKey;
   return { dh, signSecret, topic: mailboxTopic(dh.publicKey), clientId: mailboxClientId(signSecret), store: new IdbStore(uniqueProfile('mbox')) };
 }
 
-type Bob = ReturnType<typeof recipient>;
+type Bob = Awaited<ReturnType<typeof recipient>>;
 
 /** Bob's widget: a mailbox client whose handler writes each payload to IndexedDB before it resolves. */
 function open(bob: Bob, urls: string[], hooks: { before?: (text: string) => Promise<void> | void } = {}): { client: MailboxClient; inbox: Inbox; arrivals: string[] } {
@@ -57,14 +57,14 @@ describe('Mailbox over MQTT', function () {
 
   it('100 envelopes sent while the recipient is offline arrive when it connects, once each, in order', async () => {
     const { ws } = await mqttEnv();
-    const bob = recipient();
+    const bob = await recipient();
     const first = open(bob, ws);
     await online(first.client);
     first.client.close(); // the broker keeps the session and the subscription
     const alice = sender(ws);
     await online(alice);
     const sent = names(100, 'offline');
-    for (const text of sent) await alice.publish(bob.topic, sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
+    for (const text of sent) await alice.publish(bob.topic, await sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
     alice.close();
     const later = open(bob, ws);
     await waitUntil(() => later.arrivals.length >= 100, 'all 100 arrive', 60000);
@@ -82,7 +82,7 @@ describe('Mailbox over MQTT', function () {
 
   it('an envelope whose handler fails (nothing persisted) is not acknowledged and comes again', async () => {
     const { ws } = await mqttEnv();
-    const bob = recipient();
+    const bob = await recipient();
     let attempts = 0;
     const box = open(bob, ws, {
       before: (text) => {
@@ -93,7 +93,7 @@ describe('Mailbox over MQTT', function () {
     const alice = sender(ws);
     await online(alice);
     const sent = names(5, 'flaky');
-    for (const text of sent) await alice.publish(bob.topic, sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
+    for (const text of sent) await alice.publish(bob.topic, await sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
     await waitUntil(async () => (await stored(bob)).length === 5, 'all five are stored', 60000);
     expect(attempts, 'handled twice: failed once, then stored').to.equal(2);
     expect((await stored(bob)).sort()).to.deep.equal(sent);
@@ -104,14 +104,14 @@ describe('Mailbox over MQTT', function () {
   it('a broker restart loses nothing that was acknowledged', async function () {
     const env = await mqttEnv();
     if (env.kind === 'nats') this.skip(); // the cluster test kills single nodes instead
-    const bob = recipient();
+    const bob = await recipient();
     const first = open(bob, env.ws);
     await online(first.client);
     first.client.close();
     const alice = sender(env.ws);
     await online(alice);
     const sent = names(50, 'restart');
-    for (const text of sent) await alice.publish(bob.topic, sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
+    for (const text of sent) await alice.publish(bob.topic, await sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
     alice.close();
     await controlMqtt('stop');
     await controlMqtt('start');
@@ -129,13 +129,13 @@ describe('Mailbox over MQTT', function () {
       expect(await subscriptionRefused(ws, '$MQTT/sess/#'), '$MQTT/sess/#').to.equal(true);
     }
     const watcher = await spy(ws, WIDEST[kind]);
-    const bob = recipient();
-    const profileId = toHex(ed25519Keypair().publicKey);
+    const bob = await recipient();
+    const profileId = toHex((await ed25519Keypair()).publicKey);
     const box = open(bob, ws);
     const alice = sender(ws);
     await online(box.client, alice);
     const secret = `secret words for ${profileId}`;
-    await alice.publish(bob.topic, sealEnvelope(bob.topic, bob.dh.publicKey, utf8(secret)));
+    await alice.publish(bob.topic, await sealEnvelope(bob.topic, bob.dh.publicKey, utf8(secret)));
     await waitUntil(() => box.arrivals.length === 1 && watcher.seen.some((m) => m.topic === bob.topic), 'delivered and seen');
     expect(box.arrivals).to.deep.equal([secret]);
     // Everything the spy saw, the broker's own topics too (NATS keeps MQTT sessions under $MQTT/sess/…).
@@ -153,13 +153,13 @@ describe('Mailbox over MQTT', function () {
 
   it('a client with a guessed client ID gets nothing; the owner gets everything', async () => {
     const { ws } = await mqttEnv();
-    const bob = recipient();
+    const bob = await recipient();
     const first = open(bob, ws);
     await online(first.client);
     first.client.close();
     const alice = sender(ws);
     await online(alice);
-    for (const text of names(3, 'guess')) await alice.publish(bob.topic, sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
+    for (const text of names(3, 'guess')) await alice.publish(bob.topic, await sealEnvelope(bob.topic, bob.dh.publicKey, utf8(text)));
     // Guesses from everything public: the topic's hex, the public key, a hash-looking prefix of it.
     const topicHex = bob.topic.slice(6);
     let stolen = 0;
@@ -179,7 +179,7 @@ describe('Mailbox over MQTT', function () {
 
   it('drops and counts garbage, oversized and misaddressed envelopes, and goes on', async () => {
     const { ws } = await mqttEnv();
-    const bob = recipient();
+    const bob = await recipient();
     const box = open(bob, ws);
     const alice = sender(ws);
     await online(box.client, alice);
@@ -187,13 +187,13 @@ describe('Mailbox over MQTT', function () {
     box.client.onError((e) => errors.push(e.code));
     await alice.publish(bob.topic, utf8('not an envelope at all'));
     await alice.publish(bob.topic, new Uint8Array(0));
-    await alice.publish(bob.topic, sealEnvelope(bob.topic, x25519Keypair().publicKey, utf8('for someone else')));
+    await alice.publish(bob.topic, await sealEnvelope(bob.topic, (await x25519Keypair()).publicKey, utf8('for someone else')));
     // Bigger than the cap: sent through a client that allows it (a hostile sender would).
     const big = new MailboxClient({ urls: ws, clientId: hexId(), topic: `fc1/m/${hexId()}`, onEnvelope: async () => {}, maxEnvelope: 4 * MAX_ENVELOPE });
     big.start();
     await online(big);
     await big.publish(bob.topic, new Uint8Array(MAX_ENVELOPE + 1).fill(1));
-    await alice.publish(bob.topic, sealEnvelope(bob.topic, bob.dh.publicKey, utf8('the real one')));
+    await alice.publish(bob.topic, await sealEnvelope(bob.topic, bob.dh.publicKey, utf8('the real one')));
     await waitUntil(() => box.inbox.stats.delivered === 1, 'the real one is stored');
     expect(box.arrivals).to.deep.equal(['the real one']);
     expect(box.inbox.stats).to.deep.equal({ delivered: 1, oversized: 0, garbage: 3 });

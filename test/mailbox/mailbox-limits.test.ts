@@ -111,9 +111,9 @@ describe('mailbox limits on the receiving side', function () {
     // Well-formed (format 2), so it is the signature that gives it away.
     const forged = { author: aliceId, seq: 1, prev: '', deps: [], clock: 1, kind: 'text', bodyHash: '0'.repeat(64), id: '1'.repeat(64), sig: '2'.repeat(128), body: 'forged' };
     for (let i = 0; i < 6; i++) {
-      await mallory.publish(bobTopic, sealEnvelope(bobTopic, bobKey, utf8(JSON.stringify({ t: 'entries', c, entries: [{ ...forged, ts: Date.now() + i }] }))));
+      await mallory.publish(bobTopic, await sealEnvelope(bobTopic, bobKey, utf8(JSON.stringify({ t: 'entries', c, entries: [{ ...forged, ts: Date.now() + i }] }))));
     }
-    await mallory.publish(bobTopic, sealEnvelope(bobTopic, bobKey, utf8(JSON.stringify({ t: 'receipt', c, from: aliceId, delivered: 9, sig: '3'.repeat(128) }))));
+    await mallory.publish(bobTopic, await sealEnvelope(bobTopic, bobKey, utf8(JSON.stringify({ t: 'receipt', c, from: aliceId, delivered: 9, sig: '3'.repeat(128) }))));
     const fromAlice = await sendMany(alice.peer, bobId, 3, 'alice');
     await new Promise((r) => setTimeout(r, 1000));
     alice.stop();
@@ -161,7 +161,7 @@ describe('mailbox envelopes replayed by a third party, and mail from strangers',
     const eve = await Identity.load(new MemoryStore());
     const c = directConversationId(eve.profileId, bobId);
     const entry = await createEntry(eve, c, { seq: 1, prev: '', deps: [], clock: 1, ts: Date.now(), kind: 'text', body: 'hello from a stranger' });
-    await mallory.publish(bobTopic, sealEnvelope(bobTopic, bobKey, utf8(JSON.stringify({ t: 'entries', c, entries: [entry] }))));
+    await mallory.publish(bobTopic, await sealEnvelope(bobTopic, bobKey, utf8(JSON.stringify({ t: 'entries', c, entries: [entry] }))));
     await new Promise((r) => setTimeout(r, 1000));
     alice.stop();
     mallory.close();

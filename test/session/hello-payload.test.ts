@@ -3,8 +3,8 @@ import { Identity } from '../../src/identity/identity.js';
 import { decodeHello, encodeHello } from '../../src/session/handshake-payload.js';
 import { concat, utf8 } from '../../src/util/bytes.js';
 
-const me = Identity.generate();
-const other = Identity.generate();
+const me = (await Identity.generate());
+const other = (await Identity.generate());
 const keys = concat(me.signing.publicKey, me.binding);
 const withMeta = (json: string) => concat(keys, utf8(json));
 

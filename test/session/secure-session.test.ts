@@ -8,8 +8,8 @@ import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.j
 import { toHex, utf8 } from '../../src/util/bytes.js';
 import { channelPair, noUncaughtErrors } from '../helpers/loopback.js';
 
-const alice = Identity.generate();
-const bob = Identity.generate();
+const alice = (await Identity.generate());
+const bob = (await Identity.generate());
 
 async function connect(
   a: Partial<SessionOptions> = {},
@@ -119,7 +119,7 @@ describe('SecureSession (Noise XX over a channel)', () => {
     }
 
     it('aborts before message 3 when another profile answers: the impostor gets only message 1', async () => {
-      const mallory = Identity.generate();
+      const mallory = (await Identity.generate());
       const { results, received } = await dialImpostor({ signKey: bob.signing.publicKey }, mallory);
       expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
       expect(String((results[0] as PromiseRejectedResult).reason.message)).to.match(/different key/);
@@ -130,7 +130,7 @@ describe('SecureSession (Noise XX over a channel)', () => {
 
     it('aborts before message 3 when the profile is right but the static key is not the pinned one', async () => {
       // Same profile key, different X25519 key, with a valid binding: only Bob's key could sign it.
-      const rebound = Identity.fromRecord({ v: 1, signSecret: bob.toRecord().signSecret, dhSecret: randomBytes(32) });
+      const rebound = await Identity.fromRecord({ v: 1, signSecret: bob.toRecord().signSecret, dhSecret: randomBytes(32) });
       const { results, received } = await dialImpostor({ signKey: bob.signing.publicKey, staticKeys: [bob.dh.publicKey] }, rebound);
       expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
       expect(String((results[0] as PromiseRejectedResult).reason.message)).to.match(/pinned/);
@@ -142,7 +142,7 @@ describe('SecureSession (Noise XX over a channel)', () => {
       const good = await dialImpostor({ signKey: bob.signing.publicKey, staticKeys: [randomBytes(32), bob.dh.publicKey] }, bob);
       expect(good.results.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled']);
       // Without an expectation (manual signaling: who answers is not known), message 3 goes out.
-      const blind = await dialImpostor(undefined, Identity.generate());
+      const blind = await dialImpostor(undefined, (await Identity.generate()));
       expect(blind.received).to.have.length(2);
     });
   });

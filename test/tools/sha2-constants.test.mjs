@@ -8,21 +8,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeSha2Tables, installedModule } from '../../tools/sha2-constants.mjs';
 
-test('sha256 and sha512 with computed constants match node:crypto', async () => {
+test('sha256 with computed constants matches node:crypto', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fc-sha2-'));
   try {
     cpSync(new URL('../../node_modules/@noble/hashes/', import.meta.url), dir, { recursive: true });
     writeFileSync(join(dir, 'roots.js'), (await import('../../tools/sha2-constants.mjs')).ROOTS_SOURCE);
     for (const file of ['sha2.js', '_md.js']) {
       const code = computeSha2Tables(installedModule(file), file).replace('"\\u0000friends-chat:sha2-roots"', '"./roots.js"');
-      assert.doesNotMatch(code, /0x428a2f98/, `${file} still ships its table`);
+      assert.doesNotMatch(code, /0x428a2f98, 0x71374491|0x6a09e667, 0xbb67ae85/, `${file} still ships its SHA-256 table`);
       writeFileSync(join(dir, file), code);
     }
-    const { sha256, sha512 } = await import(pathToFileURL(join(dir, 'sha2.js')).href);
+    const { sha256 } = await import(pathToFileURL(join(dir, 'sha2.js')).href);
     for (const input of ['', 'abc', 'x'.repeat(1000)]) {
       const bytes = new TextEncoder().encode(input);
       assert.equal(Buffer.from(sha256(bytes)).toString('hex'), createHash('sha256').update(bytes).digest('hex'));
-      assert.equal(Buffer.from(sha512(bytes)).toString('hex'), createHash('sha512').update(bytes).digest('hex'));
     }
   } finally {
     rmSync(dir, { recursive: true });
@@ -30,6 +29,7 @@ test('sha256 and sha512 with computed constants match node:crypto', async () => 
 });
 
 test('a table that the computation does not reproduce fails the build', () => {
-  const altered = installedModule('sha2.js').replace('0x428a2f98d728ae22', '0x428a2f98d728ae23');
-  assert.throws(() => computeSha2Tables(altered, 'sha2.js'), /computed K512 differs/);
+  const altered = installedModule('sha2.js').replace('0x428a2f98,', '0x428a2f99,');
+  assert.notEqual(altered, installedModule('sha2.js'));
+  assert.throws(() => computeSha2Tables(altered, 'sha2.js'), /computed SHA256_K differs/);
 });

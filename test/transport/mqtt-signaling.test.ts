@@ -13,7 +13,7 @@ import { containsBytes, controlMqtt, DEAD_URL, hexId, mqttEnv, spy, WIDEST } fro
 /** Two MQTT signaling endpoints; with `sealed`, each knows the other's static X25519 key. */
 async function endpoints(sealed: boolean, urls?: string[]): Promise<{ a: MqttSignaling; b: MqttSignaling; ids: [string, string]; keys: [Keypair, Keypair] }> {
   const ws = urls ?? (await mqttEnv()).ws;
-  const keys: [Keypair, Keypair] = [x25519Keypair(), x25519Keypair()];
+  const keys: [Keypair, Keypair] = [(await x25519Keypair()), (await x25519Keypair())];
   const ids: [string, string] = [hexId(), hexId()];
   const make = (i: 0 | 1): MqttSignaling =>
     new MqttSignaling({

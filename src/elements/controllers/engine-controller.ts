@@ -32,6 +32,8 @@ export class EngineController implements ReactiveController {
   #abort: AbortController | null = null;
   #ready!: Promise<void>;
   #resolveReady!: () => void;
+  /** The browser cannot run friends-chat (`unsupported-browser`): every call fails with it. */
+  #refused: FriendsChatError | null = null;
   #lockedNow: () => void = () => {};
   #whenLocked: Promise<void> = new Promise(() => {});
 
@@ -67,6 +69,7 @@ export class EngineController implements ReactiveController {
   restart(config: FriendsChatConfig): void {
     this.stop();
     this.locked = false;
+    this.#refused = null;
     this.#whenLocked = new Promise((resolve) => (this.#lockedNow = resolve));
     const abort = new AbortController();
     this.#abort = abort;
@@ -85,8 +88,12 @@ export class EngineController implements ReactiveController {
       } catch (error) {
         if (abort.signal.aborted) return;
         const failure = toFriendsChatError(error, 'storage-failed');
-        if (failure.code === 'locked') this.markLocked();
-        else this.#events.onFailed(failure);
+        if (failure.code === 'locked') return this.markLocked();
+        if (failure.code === 'unsupported-browser') {
+          this.#refused = failure;
+          this.#lockedNow(); // wakes calls waiting for `ready`
+        }
+        this.#events.onFailed(failure);
       }
     })();
   }
@@ -110,7 +117,9 @@ export class EngineController implements ReactiveController {
     try {
       if (!connected) throw new FriendsChatError('not-ready', 'the widget is not in the page');
       if (this.locked) throw new FriendsChatError('locked', 'the chat is locked');
+      if (this.#refused) throw this.#refused;
       await Promise.race([this.#ready, this.#whenLocked]);
+      if (this.#refused) throw this.#refused;
       if (this.locked) throw new FriendsChatError('locked', 'the chat is locked');
       const engine = this.engine;
       if (!engine) throw new FriendsChatError('not-ready', 'the widget is restarting; try again');

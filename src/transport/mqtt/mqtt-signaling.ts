@@ -16,6 +16,7 @@ import {
   KIND_FROM_DIALER,
   KIND_OFFER_OPEN,
   KIND_OFFER_SEALED,
+  newCall,
   openOffer,
   parseFrame,
   sealFrame,
@@ -127,9 +128,11 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
       void (async () => {
         let call: Call | undefined;
         try {
+          // The keys first: the call is tracked (and its candidates sent) right after the offer.
+          const next = await newCall(peerTopic, this.#o.keys?.peerKey?.(remoteId));
           await pc.setLocalDescription(await pc.createOffer());
           const body = utf8(JSON.stringify({ r: this.#localId, s: pc.localDescription!.sdp }));
-          const sealed = sealOffer(peerTopic, this.#o.keys?.peerKey?.(remoteId), body);
+          const sealed = sealOffer(next, peerTopic, body);
           call = this.#track(sealed.call, { dialer: true, keys: sealed.keys, pc, peerTopic, seq: 1, early: [] }, reject);
           dc.addEventListener(
             'open',
@@ -233,7 +236,7 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
 
   async #answer(frame: ReturnType<typeof parseFrame> & object, topic: string): Promise<void> {
     const id = toHex(frame.call);
-    const opened = openOffer(topic, this.#o.keys?.own, frame);
+    const opened = await openOffer(topic, this.#o.keys?.own, frame);
     if (!opened) return;
     const body = parseBody(opened.plaintext);
     if (!body || !isRendezvousId(body.r) || typeof body.s !== 'string' || !body.s.startsWith('v=0')) return;

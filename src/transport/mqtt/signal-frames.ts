@@ -1,4 +1,4 @@
-import { chachaPolyDecrypt, chachaPolyEncrypt, hkdf2, randomBytes, sha256, x25519Keypair, x25519Shared } from '../../crypto/index.js';
+import { chachaPolyDecrypt, chachaPolyEncrypt, hkdf2, randomBytes, sha256, x25519Ephemeral, x25519Shared } from '../../crypto/index.js';
 import type { Keypair } from '../../crypto/x25519.js';
 import { concat, utf8 } from '../../util/bytes.js';
 
@@ -82,29 +82,37 @@ export function parseFrame(bytes: Uint8Array): Frame | null {
   };
 }
 
-/** A new call's offer to `topic`: sealed to `recipient` when its static key is known. */
-export function sealOffer(topic: string, recipient: Uint8Array | undefined, plaintext: Uint8Array): { frame: Uint8Array; call: Uint8Array; keys: CallKeys } {
+/** A new call to `topic`, before its offer exists: its ID, keys and the offer's header. */
+export interface NewCall {
+  call: Uint8Array;
+  keys: CallKeys;
+  head: Uint8Array;
+}
+
+/**
+ * Starts a call to `topic`: sealed to `recipient` when its static key is known (an X25519
+ * with a fresh ephemeral key, so async: the dialer does it before it gathers candidates).
+ */
+export async function newCall(topic: string, recipient: Uint8Array | undefined): Promise<NewCall> {
   const call = randomBytes(16);
-  let keys: CallKeys;
-  let head: Uint8Array;
-  if (recipient) {
-    const e = x25519Keypair();
-    keys = split(sha256(concat(CONTEXT, utf8(topic), e.publicKey, recipient)), x25519Shared(e.privateKey, recipient));
-    head = header(KIND_OFFER_SEALED, call, 0, e.publicKey);
-  } else {
-    keys = openKeys(topic, call);
-    head = header(KIND_OFFER_OPEN, call, 0);
-  }
+  if (!recipient) return { call, keys: openKeys(topic, call), head: header(KIND_OFFER_OPEN, call, 0) };
+  const e = await x25519Ephemeral();
+  const keys = split(sha256(concat(CONTEXT, utf8(topic), e.publicKey, recipient)), await x25519Shared(e.secret, recipient));
+  return { call, keys, head: header(KIND_OFFER_SEALED, call, 0, e.publicKey) };
+}
+
+/** The call's offer to `topic`. */
+export function sealOffer({ call, keys, head }: NewCall, topic: string, plaintext: Uint8Array): { frame: Uint8Array; call: Uint8Array; keys: CallKeys } {
   return { frame: concat(head, chachaPolyEncrypt(keys.dialer, nonce(0), concat(head, utf8(topic)), plaintext)), call, keys };
 }
 
 /** Opens an offer that arrived on our `topic`; null when it does not decrypt. */
-export function openOffer(topic: string, own: Keypair | undefined, frame: Frame): { keys: CallKeys; plaintext: Uint8Array } | null {
+export async function openOffer(topic: string, own: Keypair | undefined, frame: Frame): Promise<{ keys: CallKeys; plaintext: Uint8Array } | null> {
   let keys: CallKeys;
   if (frame.kind === KIND_OFFER_SEALED) {
     if (!own) return null;
     try {
-      keys = split(sha256(concat(CONTEXT, utf8(topic), frame.ephemeral!, own.publicKey)), x25519Shared(own.privateKey, frame.ephemeral!));
+      keys = split(sha256(concat(CONTEXT, utf8(topic), frame.ephemeral!, own.publicKey)), await x25519Shared(own.privateKey, frame.ephemeral!));
     } catch {
       return null; // a low-order point
     }
