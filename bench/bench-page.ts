@@ -88,6 +88,8 @@ function mount(broker: Broker, profile: string, storage: 'memory' | 'indexeddb' 
   el.setAttribute('storage', storage);
   el.setAttribute('signaling', signaling(broker));
   el.setAttribute('ice-servers', '[]');
+  // Files above the default 16 MiB wait for a click; the bench fetches them at once.
+  el.setAttribute('auto-download-limit', String(256 * 1024 * 1024));
   document.body.append(el);
   return el;
 }

@@ -30,6 +30,7 @@ async function mount(broker: Broker, profile: string, locked: boolean): Promise<
   el.setAttribute('profile', profile);
   el.setAttribute('signaling', `peerjs://${broker.host}:${broker.port}${broker.path}?key=${broker.key}`);
   el.setAttribute('ice-servers', '[]');
+  el.setAttribute('auto-download-limit', String(256 * 1024 * 1024)); // no click for the 64 MiB file
   const shown = locked ? new Promise((r) => el.addEventListener('friends-chat-locked', r, { once: true })) : null;
   document.body.append(el);
   if (shown) await shown.then(() => el.unlock(PASS));
