@@ -80,7 +80,7 @@ describe('group message status, actions and joining', () => {
     const codeOf = (run: () => Promise<unknown>) => run().then(() => 'none', (e: { code: string }) => e.code);
     expect(await codeOf(() => carol.engine.actions.edit(group.id, plan.id, 'mine now'))).to.equal('bad-input');
     expect(await codeOf(() => bob.engine.actions.delete(group.id, plan.id))).to.equal('bad-input');
-    expect(await codeOf(() => bob.engine.actions.react(group.id, plan.id, '🦄'))).to.equal('bad-input');
+    expect(await codeOf(() => bob.engine.actions.react(group.id, plan.id, 'x'))).to.equal('bad-input');
     expect(await codeOf(() => bob.engine.actions.react(group.id, 'ab'.repeat(32), '👍'))).to.equal('bad-input');
 
     const view = async (p: TestPeer) =>
@@ -118,7 +118,7 @@ describe('group message status, actions and joining', () => {
     const forged = [
       ...(await own.send({ t: 'delete', b: JSON.stringify({ r: plan.id }) })),
       ...(await own.send({ t: 'edit', b: JSON.stringify({ r: plan.id, t: 'Bob wrote this' }) })),
-      ...(await own.send({ t: 'react', b: JSON.stringify({ r: plan.id, e: '🦄' }) })),
+      ...(await own.send({ t: 'react', b: JSON.stringify({ r: plan.id, e: 'x' }) })),
       ...(await own.send({ t: 'text', b: 'and a real one' })),
     ];
     const session = await rogue.connect();
