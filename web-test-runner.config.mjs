@@ -97,17 +97,20 @@ export default {
     },
     {
       // A WebAuthn authenticator with the PRF extension for passkey tests (Chromium only:
-      // DevTools' virtual authenticator); Firefox answers null and those tests skip.
+      // DevTools' virtual authenticator); Firefox answers no ID and those tests skip.
       name: 'friends-chat-webauthn',
       async executeCommand({ command, session }) {
         if (command !== 'virtual-authenticator') return undefined;
-        if (typeof session.browser.getPage !== 'function') return null;
-        const cdp = await session.browser.getPage(session.id).createCDPSession();
-        await cdp.send('WebAuthn.enable');
-        const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-          options: { protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, hasPrf: true, automaticPresenceSimulation: true },
-        });
-        return { authenticatorId };
+        try {
+          const cdp = await session.browser.getPage(session.id).createCDPSession();
+          await cdp.send('WebAuthn.enable');
+          const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+            options: { protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, hasPrf: true, automaticPresenceSimulation: true },
+          });
+          return { authenticatorId };
+        } catch {
+          return { authenticatorId: null }; // not Chromium over CDP (Firefox runs over WebDriver BiDi)
+        }
       },
     },
     peerjsSlimForTests(),

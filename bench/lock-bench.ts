@@ -71,8 +71,12 @@ async function lockFile(broker: Broker, mib: number, runs: number): Promise<{ of
       const alice = await mount(broker, `la${++seq}-${Date.now()}`, false);
       const bob = await mount(broker, `lb${seq}-${Date.now()}`, false);
       if (locked) {
+        // Enabling restarts the engine: wait for its next ready event and its broker registration.
+        const restarted = (el: FriendsChatElement) => new Promise((r) => el.addEventListener('friends-chat-ready', r, { once: true }));
+        const ready = Promise.all([restarted(alice), restarted(bob)]);
         await Promise.all([alice.enableLock(PASS), bob.enableLock(PASS)]);
-        await Promise.all([alice.ready, bob.ready]);
+        await ready;
+        await until(() => alice.signalingState === 'online' && bob.signalingState === 'online');
       }
       await bob.addFriend(await alice.createInvite());
       await until(() => alice.friends.some((f) => f.state === 'incoming'));
