@@ -162,6 +162,9 @@ describe('the mailbox between widgets, when things break during delivery', funct
     bob.el.remove();
     await waitUntil(() => alice.el.friends.some((f) => f.id === ids[1] && f.presence === 'offline'), 'Alice sees Bob go', 30000);
     await alice.el.sendMessage(ids[1]!, 'mailed words about the picnic');
+    // The mail must go through the broker before Bob is back (else a live session carries it):
+    // on a cluster that just had a node restarted this can take a while.
+    await waitUntil(() => watcher.seen.some((m) => m.topic.startsWith('fc1/m/')), 'the spy sees the mail go by', 60000);
     bob = await mountWidget({ signaling, profile: bobProfile });
     await waitUntil(async () => (await bob.el.history(ids[0]!)).length === 2, 'Bob has the mailed message', 60000);
     await new Promise((r) => setTimeout(r, 500));
