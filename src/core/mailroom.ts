@@ -103,19 +103,21 @@ export class Mailroom {
     else if (authentic === 0) this.#refund(friend, 'malformed');
     else if (!fresh) this.#refund(friend, 'replayed');
     else this.stats.accepted++;
-    this.#receipt(conversation, delivered);
+    // Awaited: the broker is acked only once the receipt is on its way, so a page that goes
+    // away now gets this envelope again on its next run and sends the receipt then.
+    await this.#receipt(conversation, delivered);
   }
 
   /**
    * One receipt per step forward, so a replay does not make us mail the friend again. One that
    * could not go (the queue drains before the broker's SUBACK) is owed, and goes with `flush`.
    */
-  #receipt(conversation: Conversation, delivered: number): void {
+  async #receipt(conversation: Conversation, delivered: number): Promise<void> {
     const friend = conversation.friendId;
     if (delivered <= (this.#receipted.get(friend) ?? 0)) return;
     this.#receipted.set(friend, delivered);
     this.#owed.delete(friend);
-    void this.#o.sink.sendReceipt(conversation, friend, delivered).catch(() => {
+    await this.#o.sink.sendReceipt(conversation, friend, delivered).catch(() => {
       if (this.#receipted.get(friend) !== delivered) return;
       this.#receipted.delete(friend);
       this.#owed.set(friend, { conversation, delivered });
@@ -139,7 +141,7 @@ export class Mailroom {
 
   /** The mailbox is up: friends without a live session get what waits in their outboxes. */
   async flush(): Promise<void> {
-    for (const { conversation, delivered } of [...this.#owed.values()]) this.#receipt(conversation, delivered);
+    for (const { conversation, delivered } of [...this.#owed.values()]) void this.#receipt(conversation, delivered);
     for (const contact of this.#o.contacts.all()) {
       if (contact.state !== 'friend' || this.#o.live(contact.id)) continue;
       await this.#o.sink.deliver(this.#o.conversation(contact.id), contact.id).catch((error) => this.#o.onError(toFriendsChatError(error, 'signaling-failed')));
