@@ -110,7 +110,8 @@ export class Mailroom {
 
   /**
    * One receipt per step forward, so a replay does not make us mail the friend again. One that
-   * could not go (the queue drains before the broker's SUBACK) is owed, and goes with `flush`.
+   * could not go (the queue drains before the broker's SUBACK, or the page is going away) is
+   * owed, and goes with `flush`. Settles once the receipt is published or owed; never rejects.
    */
   async #receipt(conversation: Conversation, delivered: number): Promise<void> {
     const friend = conversation.friendId;

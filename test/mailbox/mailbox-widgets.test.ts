@@ -81,7 +81,8 @@ describe('the mailbox between widgets, when things break during delivery', funct
     // (Entries the first page stored while it was being torn down are in the history, with no event left to fire.)
     // Alice's messages went one envelope each, so the cut left some for the second page; on NATS
     // (slow replicated PUBACKs) her outbox may have sent them in bigger envelopes.
-    if ((await mqttEnv()).kind !== 'nats') expect(second.ids.length, 'the second page drained the rest').to.be.above(0);
+    const kind = (await mqttEnv()).kind;
+    if (kind !== 'nats') expect(second.ids.length, 'the second page drained the rest').to.be.above(0);
     expect(second.ids.filter((id) => before.includes(id)), 'shown twice').to.deep.equal([]);
     expect(new Set(second.ids).size).to.equal(second.ids.length);
     expect(second.ids.every((id) => w.sent.includes(id))).to.equal(true);
@@ -89,7 +90,7 @@ describe('the mailbox between widgets, when things break during delivery', funct
     // receipt could not go): the broker brings it again and the second page answers it with
     // the receipt. Aedes and mosquitto do so at the connect; NATS after its ack_wait (30 s by
     // default), so on NATS the second page stays that long.
-    if ((await mqttEnv()).kind === 'nats') await new Promise((r) => setTimeout(r, 35000));
+    if (kind === 'nats') await new Promise((r) => setTimeout(r, 35000));
     second.el.remove();
 
     // Alice comes back while Bob is away: his receipt waited in her mailbox.
