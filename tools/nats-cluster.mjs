@@ -56,7 +56,7 @@ listen: "127.0.0.1:${node.client}"
 jetstream { store_dir: "${store}" }
 ${PERMISSIONS}
 cluster { name: "friends-chat", listen: "127.0.0.1:${node.cluster}", routes: [${routes.join(', ')}] }
-mqtt { listen: "127.0.0.1:${node.mqtt}", stream_replicas: 3, consumer_replicas: 3 }
+mqtt { listen: "127.0.0.1:${node.mqtt}", stream_replicas: 3, consumer_replicas: 3, ack_wait: "10s" }
 websocket { listen: "127.0.0.1:${node.ws}", no_tls: true }
 `,
     );
