@@ -6,7 +6,8 @@ import { NO_ICE, signalingUrl, uniqueProfile, waitForEvent, waitUntil } from './
 export interface Mounted {
   el: FriendsChatElement;
   events: Event[];
-  errors: FriendsChatErrorEvent[];
+  /** Every `friends-chat-error` so far: read anew each time, so a late error is in it. */
+  readonly errors: FriendsChatErrorEvent[];
 }
 
 const EVENTS = [
@@ -32,7 +33,13 @@ export async function mountWidget(attributes: Record<string, string> = {}, broke
   document.body.append(el);
   await ready;
   await waitUntil(() => el.signalingState === 'online', 'the widget registered with the broker');
-  return { el, events, errors: events.filter((e) => e.type === 'friends-chat-error') as FriendsChatErrorEvent[] };
+  return {
+    el,
+    events,
+    get errors() {
+      return events.filter((e) => e.type === 'friends-chat-error') as FriendsChatErrorEvent[];
+    },
+  };
 }
 
 export function eventsOf<T extends Event>(m: Mounted, type: string): T[] {
