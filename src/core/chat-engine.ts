@@ -28,7 +28,7 @@ import { checkExpiresIn, checkFileBody, checkText, requireMessageId } from './in
 import { MailboxSink } from './mailbox.js';
 import { Mailroom, type MailStats } from './mailroom.js';
 import { MessageActions } from './message-actions.js';
-import { encodeInvite, Invites } from './invite.js';
+import { decodeInvite, encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
 import { checkQuery, historySource, logSource, searchSources } from './search.js';
 import { SessionSync } from './session-sync.js';
@@ -294,6 +294,16 @@ export class ChatEngine {
 
   async createInvite(): Promise<string> {
     return encodeInvite(await this.#invites.create(this.identity.profileId));
+  }
+
+  /** Whether an invite of ours (or a link carrying one) can still be used: not used yet, not expired. */
+  inviteOpen(invite: string): boolean {
+    try {
+      const parsed = decodeInvite(invite);
+      return parsed.profileId === this.identity.profileId && this.#invites.isOpen(parsed.id);
+    } catch {
+      return false;
+    }
   }
 
   addFriend(inviteOrProfileId: string, note?: string): Promise<Contact> {

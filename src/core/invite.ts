@@ -95,6 +95,11 @@ export class Invites {
     return fromHex(found.secret);
   }
 
+  /** Whether the invite with this ID (hex) can still open a handshake: not used, not expired. */
+  isOpen(id: string): boolean {
+    return this.#list.some((i) => i.id === id && this.#now() - i.createdAt < INVITE_LIFETIME);
+  }
+
   /** The handshake that reserved this invite failed: it may be used again. */
   release(id: Uint8Array): void {
     this.#reserved.delete(toHex(id));

@@ -128,7 +128,7 @@ export class FriendsChatElement extends LitElement {
   declare notificationPreviews: boolean;
 
   /** What the UI shows besides the models: the invite link, safety number, settings panel. */
-  declare private _panel: { inviteLink: string; safety: string; settings: boolean; backup: string; message: string; search: boolean };
+  declare private _panel: { inviteLink: string; inviteUsedBy: string; safety: string; settings: boolean; backup: string; message: string; search: boolean };
 
   readonly #chat = new ChatController(this);
   readonly #lock = new LockController(this, this.#chat);
@@ -154,7 +154,12 @@ export class FriendsChatElement extends LitElement {
     this.autoLock = 0;
     this.notifications = false;
     this.notificationPreviews = false;
-    this._panel = { inviteLink: '', safety: '', settings: false, backup: '', message: '', search: false };
+    this._panel = { inviteLink: '', inviteUsedBy: '', safety: '', settings: false, backup: '', message: '', search: false };
+    // An invite works once: the one shown goes away when someone came in with it.
+    this.addEventListener('friends-chat-friend-request', ({ friend }) => {
+      const link = this._panel.inviteLink;
+      if (friend.viaInvite && link && !this.#chat.engine?.inviteOpen(link)) this.#setPanel({ inviteLink: '', inviteUsedBy: friend.name || friend.id.slice(0, 8) });
+    });
   }
 
   /** This user's profile ID (64 hex chars, the Ed25519 public key); '' until ready. */
@@ -224,7 +229,7 @@ export class FriendsChatElement extends LitElement {
       const invite = await engine.createInvite();
       const url = new URL(location.href);
       url.hash = `friends-chat-invite=${invite}`;
-      this.#setPanel({ inviteLink: url.href });
+      this.#setPanel({ inviteLink: url.href, inviteUsedBy: '' });
       return invite;
     });
   }
@@ -487,6 +492,7 @@ export class FriendsChatElement extends LitElement {
       droppedRequests: chat.engine?.droppedRequests ?? 0,
       names,
       inviteLink: panel.inviteLink,
+      inviteUsedBy: panel.inviteUsedBy,
       thread,
       selected,
       typing: !!selected && chat.typing.isTyping(selected.id),

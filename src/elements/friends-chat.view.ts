@@ -34,6 +34,8 @@ export interface ChatView {
   friends: RosterEntry[];
   droppedRequests: number;
   inviteLink: string;
+  /** The name of whoever came in with the invite that was shown ('' if none). */
+  inviteUsedBy: string;
   thread: ThreadWindow;
   selected: RosterEntry | undefined;
   typing: boolean;
@@ -85,7 +87,8 @@ export function renderChat(v: ChatView): TemplateResult {
             .previews=${settings.previews}
             .backup=${settings.backup}
             .message=${settings.message}
-          ></friends-chat-settings>`
+          ></friends-chat-settings>
+          ${v.profileId ? html`<div class="id"><span>${t.yourId}:</span> ${v.profileId}</div>` : nothing}`
         : nothing}
       ${v.search
         ? html`<friends-chat-search id="search" .run=${v.search.run} .nameOf=${v.search.nameOf} .lang=${v.lang} .here=${selected ? { id: selected.id, name: v.search.nameOf(selected.id) ?? '' } : undefined}></friends-chat-search>`
@@ -100,6 +103,7 @@ export function renderChat(v: ChatView): TemplateResult {
           .names=${v.names}
           .selected=${v.thread.friendId}
           .inviteLink=${v.inviteLink}
+          .inviteUsedBy=${v.inviteUsedBy}
           .dropped=${v.droppedRequests}
         ></friends-chat-roster>
         <friends-chat-group-list .groups=${v.groups} .friends=${v.friends} .names=${v.names} .selected=${v.thread.friendId}></friends-chat-group-list>
@@ -122,7 +126,6 @@ export function renderChat(v: ChatView): TemplateResult {
             ></friends-chat-thread></div>`
           : nothing}
       </div>
-      ${v.profileId ? html`<div class="id"><span>${t.yourId}:</span> ${v.profileId}</div>` : nothing}
     </div>
   `;
 }

@@ -102,4 +102,12 @@ export const rosterStyles = css`
   button {
     padding: 5px 10px;
   }
+  .intro {
+    margin: 8px 0 4px;
+    line-height: 1.4;
+  }
+  .have-invite,
+  .add-toggle {
+    margin-top: 10px;
+  }
 `;

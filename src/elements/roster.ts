@@ -24,7 +24,9 @@ export class FriendsChatRoster extends LitElement {
     inviteLink: { attribute: false },
     dropped: { attribute: false },
     names: { attribute: false },
+    inviteUsedBy: { attribute: false },
     _copied: { state: true },
+    _adding: { state: true },
   };
 
   declare friends: RosterEntry[];
@@ -35,7 +37,11 @@ export class FriendsChatRoster extends LitElement {
   declare dropped: number;
   /** Which names are taken twice (from the root element); built here from `friends` if unset. */
   declare names: NameContext | undefined;
+  /** Who came in through the invite that was shown (it works once, so it is gone). */
+  declare inviteUsedBy: string;
   declare private _copied: boolean;
+  /** The user asked for the add-a-friend form ("I have an invite" / "Add friend"). */
+  declare private _adding: boolean;
 
   constructor() {
     super();
@@ -43,7 +49,13 @@ export class FriendsChatRoster extends LitElement {
     this.selected = '';
     this.inviteLink = '';
     this.dropped = 0;
+    this.inviteUsedBy = '';
     this._copied = false;
+    this._adding = false;
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('inviteLink')) this._copied = false;
   }
 
   protected override render() {
@@ -68,9 +80,31 @@ export class FriendsChatRoster extends LitElement {
               )}
             </ul>`
         : nothing}
-      <h3 id="friends">${t.friends}</h3>
+      ${others.length === 0 && requests.length === 0 ? this.#firstRun() : this.#list(others, names)}
+    `;
+  }
+
+  /** An empty widget: what it is, and exactly two ways on. */
+  #firstRun() {
+    const t = this.#t();
+    return html`<p class="intro">${t.start.intro}</p>
+      ${this.#usedBy()}
+      <div class="invite" part="invite">
+        <button @click=${this.#invite}>${t.start.invite}</button>
+        ${this.#link()}
+      </div>
+      ${this._adding
+        ? this.#form()
+        : html`<button class="secondary have-invite" aria-expanded="false" @click=${() => (this._adding = true)}>${t.start.haveInvite}</button>`}`;
+  }
+
+  /** Friends, with adding another folded behind one button (an open invite stays shown). */
+  #list(others: RosterEntry[], names: NameContext) {
+    const t = this.#t();
+    const open = this._adding || !!this.inviteLink;
+    return html`<h3 id="friends">${t.friends}</h3>
       ${others.length === 0
-        ? html`<p class="meta">${t.noFriends}</p>`
+        ? nothing
         : html`<ul aria-labelledby="friends" part="roster">
             ${others.map(
               (f) => html`<li>
@@ -92,23 +126,52 @@ export class FriendsChatRoster extends LitElement {
               </li>`,
             )}
           </ul>`}
-      <form @submit=${this.#add}>
-        <label for="add">${t.addFriendLabel}</label>
-        <input id="add" name="add" autocomplete="off" required />
-        <label for="note">${t.note}</label>
-        <input id="note" name="note" autocomplete="off" maxlength="500" />
-        <button type="submit">${t.add}</button>
-      </form>
-      <div class="invite" part="invite">
-        <button class="secondary" @click=${() => this.dispatchEvent(new UiEvent('fc-invite', null))}>${t.invite}</button>
-        ${this.inviteLink
-          ? html`<label for="invite-link">${t.inviteHelp}</label>
-              <input id="invite-link" readonly .value=${this.inviteLink} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
-              <button class="secondary" @click=${this.#copy}>${this._copied ? t.copied : t.copy}</button>
-              <friends-chat-qr-code .value=${this.inviteLink} .label=${t.inviteQr}></friends-chat-qr-code>`
-          : nothing}
-      </div>
-    `;
+      ${this.#usedBy()}
+      <button class="secondary add-toggle" aria-expanded=${open ? 'true' : 'false'} aria-controls="add-friend" @click=${() => (this._adding = !open)}>${t.start.addFriend}</button>
+      ${open
+        ? html`<div id="add-friend">
+            ${this.#form()}
+            <div class="invite" part="invite">
+              <button class="secondary" @click=${this.#invite}>${t.invite}</button>
+              ${this.#link()}
+            </div>
+          </div>`
+        : nothing}`;
+  }
+
+  #form() {
+    const t = this.#t();
+    return html`<form @submit=${this.#add}>
+      <label for="add">${t.addFriendLabel}</label>
+      <input id="add" name="add" autocomplete="off" required />
+      <label for="note">${t.note}</label>
+      <input id="note" name="note" autocomplete="off" maxlength="500" />
+      <button type="submit">${t.add}</button>
+    </form>`;
+  }
+
+  /** The open invite: link, copy, share (where the browser can), QR code. */
+  #link() {
+    const t = this.#t();
+    if (!this.inviteLink) return nothing;
+    return html`<label for="invite-link">${t.inviteHelp}</label>
+      <input id="invite-link" readonly .value=${this.inviteLink} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
+      <button class="secondary" @click=${this.#copy}>${this._copied ? t.copied : t.copy}</button>
+      ${'share' in navigator ? html`<button class="secondary" @click=${this.#share}>${t.start.share}</button>` : nothing}
+      <friends-chat-qr-code .value=${this.inviteLink} .label=${t.inviteQr}></friends-chat-qr-code>`;
+  }
+
+  #usedBy() {
+    return this.inviteUsedBy ? html`<p class="meta used" role="status">${this.#t().start.used(safeText(this.inviteUsedBy, 60))}</p>` : nothing;
+  }
+
+  #invite(): void {
+    this.dispatchEvent(new UiEvent('fc-invite', null));
+  }
+
+  #share(): void {
+    // The user may close the share sheet: nothing to report then.
+    navigator.share({ url: this.inviteLink }).catch(() => {});
   }
 
   #add(event: SubmitEvent): void {
@@ -117,6 +180,7 @@ export class FriendsChatRoster extends LitElement {
     const data = new FormData(form);
     this.dispatchEvent(new UiEvent('fc-add', { text: String(data.get('add') ?? ''), note: String(data.get('note') ?? '') }));
     form.reset();
+    this._adding = false;
   }
 
   async #copy(): Promise<void> {

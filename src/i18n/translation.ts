@@ -16,7 +16,16 @@ export interface Translation {
   unread: (n: number) => string;
   /** Requests not kept: too many at once or too many waiting (the oldest go). */
   droppedRequests: (n: number) => string;
-  noFriends: string;
+  /** The first run and adding a friend later. */
+  start: {
+    /** Two sentences: what this is, and how to begin. */
+    intro: string;
+    invite: string;
+    haveInvite: string;
+    addFriend: string;
+    share: string;
+    used: (name: string) => string;
+  };
   friends: string;
   requests: string;
   outgoing: string;

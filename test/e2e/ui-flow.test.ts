@@ -23,7 +23,9 @@ describe('a new user in the two-widget demo, through the UI only', function () {
     (roster(alice.el).querySelector('.invite button') as HTMLButtonElement).click();
     await waitUntil(() => !!roster(alice.el).querySelector('#invite-link'), 'invite link');
     const link = (roster(alice.el).querySelector('#invite-link') as HTMLInputElement).value;
-    // Bob pastes it into "add a friend" and submits the form.
+    // Bob says he has an invite, pastes it and submits the form.
+    (roster(bob.el).querySelector('.have-invite') as HTMLButtonElement).click();
+    await waitUntil(() => !!roster(bob.el).querySelector('#add'), 'the invite field');
     const add = roster(bob.el).querySelector('#add') as HTMLInputElement;
     add.value = link;
     (roster(bob.el).querySelector('#note') as HTMLInputElement).value = 'Bob here';
