@@ -1,13 +1,13 @@
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { compareEntries, isExpired, type Entry } from './entry.js';
+import { EntryIds, type FullIndex } from './entry-ids.js';
 import { GroupCommit } from './group-commit.js';
+import { LogPages } from './log-pages.js';
 
 /** Pages hold a few hundred entries; a page that grows past MAX splits in two. */
 export const PAGE_TARGET = 100;
 const PAGE_MAX = 200;
-const PAGE_CACHE = 16;
-const RECENT_IDS = 20000;
 
 interface SortKey {
   clock: number;
@@ -64,19 +64,12 @@ export class ConversationLog {
   readonly #store: Store;
   #index: Index;
   #dir: PageMeta[];
-  readonly #pages = new Map<number, Entry[]>();
-  /** Clock of recently seen entry IDs, so checking `deps` rarely needs to read pages. */
-  readonly #recent = new Map<string, number>();
+  readonly #pages: LogPages;
+  readonly #ids: EntryIds;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #commits: GroupCommit;
   /** Writes of the batch being appended: a page evicted from the cache is read from here first. */
   #pending: Map<string, unknown> | null = null;
-  /**
-   * Every entry's clock by ID, and each author's IDs by seq: built by one scan of all pages
-   * the first time a dep or an old seq is not among the recent IDs, then kept current. So
-   * a stream of entries with unknown deps costs one scan per run, not one per entry.
-   */
-  #full: { clocks: Map<string, number>; ids: Map<string, string[]> } | null = null;
 
   private constructor(store: Store, conversation: string, index: Index, dir: PageMeta[]) {
     this.#store = store;
@@ -84,6 +77,8 @@ export class ConversationLog {
     this.conversation = conversation;
     this.#index = index;
     this.#dir = dir;
+    this.#ids = new EntryIds(() => this.#allPages());
+    this.#pages = new LogPages({ store, conversation, commits: this.#commits, pending: () => this.#pending, onRead: (e) => this.#ids.seen(e) });
   }
 
   static async open(store: Store, conversation: string): Promise<ConversationLog> {
@@ -102,7 +97,7 @@ export class ConversationLog {
 
   /** Whether an entry ID is known without reading a page (a head, or seen recently). */
   knows(id: string): boolean {
-    return this.#recent.has(id) || Object.values(this.#index.heads).some((h) => h.id === id);
+    return this.#ids.isRecent(id) || Object.values(this.#index.heads).some((h) => h.id === id);
   }
 
   head(author: string): Head | undefined {
@@ -170,8 +165,8 @@ export class ConversationLog {
     const head = this.#index.heads[entry.author];
     const have = head?.seq ?? 0;
     if (entry.seq <= have) {
-      if (this.#recent.has(entry.id) || entry.id === head?.id) return 'duplicate';
-      return (await this.#idAt(entry.author, entry.seq)) === entry.id ? 'duplicate' : this.#fork(entry, writes);
+      if (this.#ids.isRecent(entry.id) || entry.id === head?.id) return 'duplicate';
+      return (await this.#ids.idAt(entry.author, entry.seq)) === entry.id ? 'duplicate' : this.#fork(entry, writes);
     }
     if (entry.seq > have + 1) return 'gap';
     if (entry.prev !== (head?.id ?? '')) return this.#fork(entry, writes);
@@ -197,7 +192,7 @@ export class ConversationLog {
       const out: Entry[] = [];
       let started = options.before === undefined;
       for (let p = this.#dir.length - 1; p >= 0 && out.length < limit; p--) {
-        const page = await this.#page(this.#dir[p]!.n);
+        const page = await this.#pages.get(this.#dir[p]!.n);
         for (let i = page.length - 1; i >= 0 && out.length < limit; i--) {
           const entry = page[i]!;
           if (!started) {
@@ -218,7 +213,7 @@ export class ConversationLog {
       while (clock !== undefined && p > 0 && this.#dir[p]!.first.clock >= clock) p--;
       const out: Entry[] = [];
       for (let started = false; clock !== undefined && p < this.#dir.length && out.length < limit; p++) {
-        for (const entry of await this.#page(this.#dir[p]!.n)) {
+        for (const entry of await this.#pages.get(this.#dir[p]!.n)) {
           started ||= entry.id === id;
           if (started && out.length < limit) out.push(entry);
         }
@@ -236,8 +231,7 @@ export class ConversationLog {
     return this.#serial(async () => {
       const meta = this.#dir[this.#dir.length - 1 - back];
       if (!meta || back < 0) return undefined;
-      const key = Keyspace.log(this.conversation, `page:${meta.n}`);
-      return this.#pages.get(meta.n) ?? this.#unwritten(key) ?? (await this.#store.get<Entry[]>(key)) ?? [];
+      return this.#pages.peek(meta.n);
     });
   }
 
@@ -248,7 +242,7 @@ export class ConversationLog {
       if (!head || head.seq <= after) return [];
       const out: Entry[] = [];
       for (let p = this.#dir.length - 1; p >= 0; p--) {
-        const page = await this.#page(this.#dir[p]!.n);
+        const page = await this.#pages.get(this.#dir[p]!.n);
         for (let i = page.length - 1; i >= 0; i--) {
           const entry = page[i]!;
           if (entry.author !== author) continue;
@@ -267,7 +261,7 @@ export class ConversationLog {
       for (let p = this.#dir.length - 1; clock !== undefined && p >= 0; p--) {
         const first = this.#dir[p]!.first.clock;
         if (first > clock) continue;
-        const hit = (await this.#page(this.#dir[p]!.n)).find((e) => e.id === id);
+        const hit = (await this.#pages.get(this.#dir[p]!.n)).find((e) => e.id === id);
         if (hit || first < clock) return hit;
       }
       return undefined;
@@ -287,7 +281,7 @@ export class ConversationLog {
       const ids = new Set(due.map(([id]) => id));
       const writes: [string, unknown][] = [];
       for (const meta of this.#dir) {
-        const page = await this.#page(meta.n);
+        const page = await this.#pages.get(meta.n);
         let changed = false;
         for (let i = 0; i < page.length; i++) {
           if (ids.has(page[i]!.id) && page[i]!.body !== undefined) {
@@ -295,7 +289,7 @@ export class ConversationLog {
             changed = true;
           }
         }
-        if (changed) writes.push([Keyspace.log(this.conversation, `page:${meta.n}`), page]);
+        if (changed) writes.push([this.#pages.key(meta.n), page]);
       }
       for (const id of ids) delete this.#index.expiring[id];
       writes.push([Keyspace.log(this.conversation, 'index'), this.#index]);
@@ -311,15 +305,14 @@ export class ConversationLog {
   clear(): Promise<string[]> {
     return this.#serial(async () => {
       const files: string[] = [];
-      for (const meta of this.#dir) for (const entry of await this.#page(meta.n)) if (entry.kind === 'file') files.push(entry.id);
+      for (const meta of this.#dir) for (const entry of await this.#pages.get(meta.n)) if (entry.kind === 'file') files.push(entry.id);
       const prefix = Keyspace.log(this.conversation, 'index').slice(0, -'index'.length);
       await this.#commits.settled(); // a write still in flight must not bring a page back
       await this.#store.delMany((await this.#store.keys()).filter((k) => k.startsWith(prefix)));
       this.#index = { v: 1, nextPage: 0, heads: {}, maxClock: 0, expiring: {}, count: 0 };
       this.#dir = [];
       this.#pages.clear();
-      this.#recent.clear();
-      this.#full = null;
+      this.#ids.clear();
       return files;
     });
   }
@@ -347,33 +340,18 @@ export class ConversationLog {
     return this.#serial(async () => (await this.#clockOf(id)) !== undefined);
   }
 
-  async #clockOf(id: string): Promise<number | undefined> {
-    const recent = this.#recent.get(id);
-    if (recent !== undefined) return recent;
-    for (const head of Object.values(this.#index.heads)) if (head.id === id) return head.clock;
-    return (await this.#fullIndex()).clocks.get(id);
+  #clockOf(id: string): Promise<number | undefined> {
+    return this.#ids.clockOf(id, Object.values(this.#index.heads));
   }
 
-  async #idAt(author: string, seq: number): Promise<string | undefined> {
-    return (await this.#fullIndex()).ids.get(author)?.[seq - 1];
-  }
-
-  async #fullIndex(): Promise<NonNullable<ConversationLog['full']>> {
-    if (!this.#full) {
-      const full = { clocks: new Map<string, number>(), ids: new Map<string, string[]>() };
-      for (const meta of this.#dir) {
-        const key = Keyspace.log(this.conversation, `page:${meta.n}`);
-        const page = this.#pages.get(meta.n) ?? this.#unwritten(key) ?? (await this.#store.get<Entry[]>(key)) ?? [];
-        for (const entry of page) addToFull(full, entry);
-      }
-      this.#full = full;
-    }
-    return this.#full;
+  /** Every page, oldest first, without filling the cache (the one-time scan of `EntryIds`). */
+  async *#allPages(): AsyncIterable<Entry[]> {
+    for (const meta of this.#dir) yield this.#pages.peek(meta.n);
   }
 
   /** For tests: whether the one-time scan of all pages has happened. */
-  get full(): { clocks: Map<string, number>; ids: Map<string, string[]> } | null {
-    return this.#full;
+  get full(): FullIndex | null {
+    return this.#ids.full;
   }
 
   async #insert(entry: Entry, writes: Map<string, unknown>): Promise<void> {
@@ -383,14 +361,14 @@ export class ConversationLog {
     if (dir.length === 0) {
       const n = index.nextPage++;
       dir.push({ n, first: keyOf(entry) });
-      this.#pages.set(n, []);
+      this.#pages.put(n, []);
       dirChanged = true;
     }
     // The page this entry belongs in: the last one whose first key is not after it.
     let p = dir.length - 1;
     while (p > 0 && compareEntries(dir[p]!.first, entry) > 0) p--;
     let meta = dir[p]!;
-    let page = await this.#page(meta.n);
+    let page = await this.#pages.get(meta.n);
     // Appends at the end start a fresh tail page once it holds PAGE_TARGET entries, so each
     // append rewrites a small page (middle inserts still split full pages in two).
     if (p === dir.length - 1 && page.length >= PAGE_TARGET && compareEntries(page.at(-1)!, entry) < 0) {
@@ -398,7 +376,7 @@ export class ConversationLog {
       meta = { n, first: keyOf(entry) };
       dir.push(meta);
       page = [];
-      this.#pages.set(n, page);
+      this.#pages.put(n, page);
       p = dir.length - 1;
       dirChanged = true;
     }
@@ -412,48 +390,19 @@ export class ConversationLog {
     if (page.length > PAGE_MAX) {
       const n = index.nextPage++;
       const tail = page.splice(PAGE_TARGET);
-      this.#pages.set(n, tail);
+      this.#pages.put(n, tail);
       dir.splice(p + 1, 0, { n, first: keyOf(tail[0]!) });
-      writes.set(Keyspace.log(this.conversation, `page:${n}`), tail);
+      writes.set(this.#pages.key(n), tail);
       dirChanged = true;
     }
     index.heads[entry.author] = { seq: entry.seq, id: entry.id, clock: entry.clock, ts: entry.ts };
-    this.#remember(entry);
-    if (this.#full) addToFull(this.#full, entry);
+    this.#ids.added(entry);
     index.maxClock = Math.max(index.maxClock, entry.clock);
     index.count++;
     if (entry.expiresAt !== undefined && entry.body !== undefined) index.expiring[entry.id] = entry.expiresAt;
-    writes.set(Keyspace.log(this.conversation, `page:${meta.n}`), page);
+    writes.set(this.#pages.key(meta.n), page);
     writes.set(Keyspace.log(this.conversation, 'index'), index);
     if (dirChanged) writes.set(Keyspace.log(this.conversation, 'dir'), dir);
-  }
-
-  #remember(entry: Entry): void {
-    this.#recent.set(entry.id, entry.clock);
-    if (this.#recent.size > RECENT_IDS) this.#recent.delete(this.#recent.keys().next().value!);
-  }
-
-  /** Pages are cached least-recently-used; the newest pages are the ones read most. */
-  async #page(n: number): Promise<Entry[]> {
-    let page = this.#pages.get(n);
-    if (page) {
-      this.#pages.delete(n);
-      this.#pages.set(n, page);
-      return page;
-    }
-    page =
-      this.#unwritten(Keyspace.log(this.conversation, `page:${n}`)) ??
-      (await this.#store.get<Entry[]>(Keyspace.log(this.conversation, `page:${n}`))) ??
-      [];
-    for (const entry of page) this.#remember(entry);
-    this.#pages.set(n, page);
-    if (this.#pages.size > PAGE_CACHE) this.#pages.delete(this.#pages.keys().next().value!);
-    return page;
-  }
-
-  /** A page of the batch being appended, or of a write not committed yet. */
-  #unwritten(key: string): Entry[] | undefined {
-    return (this.#pending?.get(key) as Entry[] | undefined) ?? this.#commits.peek<Entry[]>(key);
   }
 
   #serial<T>(run: () => Promise<T>): Promise<T> {
@@ -461,13 +410,6 @@ export class ConversationLog {
     this.#queue = next;
     return next;
   }
-}
-
-function addToFull(full: { clocks: Map<string, number>; ids: Map<string, string[]> }, entry: Entry): void {
-  full.clocks.set(entry.id, entry.clock);
-  let ids = full.ids.get(entry.author);
-  if (!ids) full.ids.set(entry.author, (ids = []));
-  ids[entry.seq - 1] = entry.id;
 }
 
 function withoutBody(entry: Entry): Entry {
