@@ -32,6 +32,7 @@ export class EngineController implements ReactiveController {
   #abort: AbortController | null = null;
   #ready!: Promise<void>;
   #resolveReady!: () => void;
+  #readyNow = false;
   /** The browser cannot run friends-chat (`unsupported-browser`): every call fails with it. */
   #refused: FriendsChatError | null = null;
   #lockedNow: () => void = () => {};
@@ -57,8 +58,9 @@ export class EngineController implements ReactiveController {
     return this.#ready;
   }
 
-  /** The next `ready` waits for the next start (an identity import restarts the core). */
+  /** The next `ready` waits for the next start. */
   renewReady(): void {
+    this.#readyNow = false;
     this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
   }
 
@@ -68,6 +70,8 @@ export class EngineController implements ReactiveController {
 
   restart(config: FriendsChatConfig): void {
     this.stop();
+    // Calls made while the new engine starts (right after an unlock, say) wait for it.
+    if (this.#readyNow) this.renewReady();
     this.locked = false;
     this.#refused = null;
     this.#whenLocked = new Promise((resolve) => (this.#lockedNow = resolve));
@@ -84,7 +88,9 @@ export class EngineController implements ReactiveController {
         this.#events.onElsewhere(false);
         this.#running = running;
         await this.#events.onStarted(running.engine);
-        if (!abort.signal.aborted) this.#resolveReady();
+        if (abort.signal.aborted) return;
+        this.#readyNow = true;
+        this.#resolveReady();
       } catch (error) {
         if (abort.signal.aborted) return;
         const failure = toFriendsChatError(error, 'storage-failed');
