@@ -206,6 +206,7 @@ export class StorageLock {
 
   async #finishOpening(): Promise<void> {
     await openInPlace(this.#raw, this.#sealed!);
+    await this.#sealed!.clear(); // drops the version index: openInPlace left no sealed record
     await this.#raw.delMany([LOCK_KEY, TRIES_KEY, DEVICE_KEY, PASSKEY_KEY]);
     this.lock();
     this.#record = null;

@@ -3,6 +3,7 @@ import { aesKey, aesOpen, aesSeal, hmacKey, mac } from '../crypto/subtle.js';
 import { FriendsChatError } from '../errors.js';
 import { concat, toBase64Url, utf8 } from '../util/bytes.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
+import { RecordVersions, isVersionsName, type VersionsRoot, type VersionsShard } from './record-versions.js';
 import type { Store } from './store.js';
 
 const VERSION = 1;
@@ -22,6 +23,9 @@ export function isSealedName(key: string): boolean {
  * name and value, padded)`, with the disk name as associated data: a record moved to
  * another key, swapped with another, cut short or altered does not open. Such a record is
  * reported (once per record) as `storage-tampered` and read as absent, so the rest keeps working.
+ * So is a record put back from an older copy of the store (`RecordVersions`): each record
+ * carries the generation it was written in, and writes are serialised so the index and the
+ * records always go to disk together.
  */
 export class SealedStore implements Store {
   readonly #raw: Store;
@@ -30,6 +34,8 @@ export class SealedStore implements Store {
   readonly #onTampered: (error: FriendsChatError) => void;
   readonly #diskNames = new Map<string, string>();
   readonly #reported = new Set<string>();
+  #versions = RecordVersions.fresh();
+  #writes: Promise<unknown> = Promise.resolve();
 
   private constructor(raw: Store, aes: CryptoKey, names: CryptoKey, onTampered: (error: FriendsChatError) => void) {
     this.#raw = raw;
@@ -45,7 +51,20 @@ export class SealedStore implements Store {
     const store = new SealedStore(raw, await aesKey(seal), await hmacKey(names), onTampered);
     seal.fill(0);
     names.fill(0);
+    await store.#loadVersions();
     return store;
+  }
+
+  /** The version index; a store sealed before there was one starts it with what it holds. */
+  async #loadVersions(): Promise<void> {
+    const names = RecordVersions.names();
+    const stored = await this.#raw.getMany<unknown>(names);
+    const [root, ...shards] = await Promise.all(stored.map(async (s, i) => (s === undefined ? undefined : (await this.#unsealAt(names[i]!, s, names[i]!))?.v)));
+    // None yet (a store sealed before the index): its records count as generation 0.
+    if (root === undefined) return;
+    const { versions, stale } = RecordVersions.load(root as VersionsRoot, shards as (VersionsShard | undefined)[]);
+    this.#versions = versions;
+    for (const n of stale) this.#report(`~v.${n.toString(16)}`);
   }
 
   /** Where a logical key name lives on disk. */
@@ -59,27 +78,41 @@ export class SealedStore implements Store {
     return name;
   }
 
-  async seal(key: string, value: unknown): Promise<[string, Uint8Array]> {
-    const disk = await this.diskName(key);
+  /** `key`'s record as it goes to disk, written in generation `w`. */
+  async #seal(key: string, value: unknown, w: number): Promise<[string, Uint8Array]> {
+    return this.#sealAt(await this.diskName(key), key, value, w);
+  }
+
+  async #sealAt(disk: string, name: string, value: unknown, w: number): Promise<[string, Uint8Array]> {
     const nonce = randomBytes(NONCE);
-    const sealed = await aesSeal(this.#aes, nonce, await encodeRecord({ n: key, v: value }), ad(disk));
+    const sealed = await aesSeal(this.#aes, nonce, await encodeRecord({ n: name, v: value, w }), ad(disk));
     return [disk, concat(Uint8Array.of(VERSION), nonce, sealed)];
   }
 
   /** The name and value of a raw record, or null (and one report) if it does not open. */
-  async unseal(disk: string, stored: unknown): Promise<{ n: string; v: unknown } | null> {
+  async unseal(disk: string, stored: unknown): Promise<{ n: string; v: unknown; w: number } | null> {
+    return this.#unsealAt(disk, stored);
+  }
+
+  /** `name`: the index's own records carry their disk name; every other one its logical name. */
+  async #unsealAt(disk: string, stored: unknown, name?: string): Promise<{ n: string; v: unknown; w: number } | null> {
     try {
       if (!(stored instanceof Uint8Array) || stored.length < 1 + NONCE + TAG || stored[0] !== VERSION) throw new Error('shape');
       const plain = await aesOpen(this.#aes, stored.subarray(1, 1 + NONCE), stored.subarray(1 + NONCE), ad(disk));
-      const record = decodeRecord(plain) as { n: string; v: unknown };
-      if (typeof record?.n !== 'string' || (await this.diskName(record.n)) !== disk) throw new Error('name');
-      return record;
+      const record = decodeRecord(plain) as { n: string; v: unknown; w?: unknown };
+      if (typeof record?.n !== 'string' || (name === undefined ? await this.diskName(record.n) : record.n) !== disk) throw new Error('name');
+      // Records sealed before the version index carry no generation: they are generation 0.
+      return { n: record.n, v: record.v, w: Number.isSafeInteger(record.w) ? (record.w as number) : 0 };
     } catch {
-      if (this.#reported.has(disk)) return null;
-      this.#reported.add(disk);
-      this.#onTampered(new FriendsChatError('storage-tampered', 'a stored record was altered; it was not read'));
+      this.#report(disk);
       return null;
     }
+  }
+
+  #report(disk: string): void {
+    if (this.#reported.has(disk)) return;
+    this.#reported.add(disk);
+    this.#onTampered(new FriendsChatError('storage-tampered', 'a stored record was altered or put back from an older copy; it was not read'));
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -88,24 +121,54 @@ export class SealedStore implements Store {
 
   async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
     const disk = await Promise.all(keys.map((k) => this.diskName(k)));
+    // Taken before the read: a write that lands meanwhile can only make a record newer.
+    const expected = disk.map((d) => this.#versions.expectation(d));
     const stored = await this.#raw.getMany<unknown>(disk);
-    return Promise.all(stored.map(async (s, i) => (s === undefined ? undefined : ((await this.unseal(disk[i]!, s))?.v as T | undefined))));
+    return Promise.all(
+      stored.map(async (s, i) => {
+        const record = s === undefined ? null : await this.unseal(disk[i]!, s);
+        if (record && !RecordVersions.isOld(expected[i], record.w)) return record.v as T;
+        if (record) this.#report(disk[i]!);
+        return undefined;
+      }),
+    );
   }
 
   set(key: string, value: unknown): Promise<void> {
     return this.setMany([[key, value]]);
   }
 
-  async setMany(entries: [string, unknown][]): Promise<void> {
-    await this.#raw.setMany(await Promise.all(entries.map(([k, v]) => this.seal(k, v))));
+  setMany(entries: [string, unknown][]): Promise<void> {
+    return this.#write(entries, []);
   }
 
-  async del(key: string): Promise<void> {
-    await this.#raw.del(await this.diskName(key));
+  del(key: string): Promise<void> {
+    return this.#write([], [key]);
   }
 
-  async delMany(keys: string[]): Promise<void> {
-    await this.#raw.delMany(await Promise.all(keys.map((k) => this.diskName(k))));
+  delMany(keys: string[]): Promise<void> {
+    return this.#write([], keys);
+  }
+
+  /**
+   * One batch, after the one before: the records and the index entries for them in one
+   * `setMany`. Deletions go first, so a crash between leaves the index expecting a record
+   * that is gone (read as absent), never a deleted one that is still there.
+   */
+  #write(entries: [string, unknown][], deleted: string[]): Promise<void> {
+    const run = async (): Promise<void> => {
+      const w = this.#versions.next;
+      const records = await Promise.all(entries.map(([k, v]) => this.#seal(k, v, w)));
+      const gone = await Promise.all(deleted.map((k) => this.diskName(k)));
+      const { records: index, commit } = this.#versions.stage(records.map(([d]) => d), gone);
+      const sealedIndex = await Promise.all(index.map(([name, value]) => this.#sealAt(name, name, value, w)));
+      if (gone.length) await this.#raw.delMany(gone);
+      await this.#raw.setMany([...records, ...sealedIndex]);
+      commit();
+    };
+    const next = this.#writes.catch(() => {}).then(run);
+    this.#writes = next;
+    return next;
   }
 
   /** Opens every record to learn its name: slow, and only a removal or a migration needs it. */
@@ -121,9 +184,11 @@ export class SealedStore implements Store {
     return names;
   }
 
-  /** Removes every sealed record; the lock itself stays. */
+  /** Removes every sealed record and the version index; the lock itself stays. */
   async clear(): Promise<void> {
-    await this.#raw.delMany((await this.#raw.keys()).filter(isSealedName));
+    await this.#writes.catch(() => {});
+    await this.#raw.delMany((await this.#raw.keys()).filter((k) => isSealedName(k) || isVersionsName(k)));
+    this.#versions = RecordVersions.fresh();
   }
 }
 

@@ -167,6 +167,36 @@ describe('<friends-chat> storage lock', function () {
     await waitUntil(async () => (await bob.el.history(me)).some((m) => m.text === 'still working'), 'Bob receives');
   });
 
+  it('reports a log page put back from an older copy as storage-tampered, never shows it, and keeps working', async () => {
+    const profile = uniqueProfile('lock');
+    const alice = await mountWidget({ profile });
+    const bob = await mountWidget();
+    await makeFriends(alice, bob);
+    await alice.el.enableLock(PASS);
+    await alice.el.ready;
+    const [me, friend] = [alice.el.profileId, bob.el.profileId];
+    await alice.el.sendMessage(friend, 'the old copy has only this');
+    const view = await sealedView(profile);
+    const page = await view.diskName(Keyspace.log(directConversationId(me, friend), 'page:0'));
+    await waitUntil(async () => !!(await rawGet(page, raw(profile))), 'the page is on disk');
+    const old = await rawGet<Uint8Array>(page, raw(profile));
+    await alice.el.sendMessage(friend, 'a copy from before hides this');
+    await new Promise((r) => setTimeout(r, 300));
+    alice.el.remove();
+    await new Promise((r) => setTimeout(r, 200));
+    await rawSet(page, old, raw(profile));
+
+    const again = await mountLocked(profile);
+    await unlockAndWait(again.el);
+    const shown = await again.el.history(friend).catch(() => []);
+    expect(shown.map((m) => m.text)).to.not.include('the old copy has only this');
+    await waitUntil(() => again.errors.some((e) => e.code === 'storage-tampered'), 'the old copy is reported');
+    expect(again.el.shadowRoot!.textContent).to.not.contain('the old copy has only this');
+    await waitUntil(() => again.el.friends.some((f) => f.id === friend && f.presence === 'online'), 'reconnects', 30000);
+    await again.el.sendMessage(friend, 'still working');
+    await waitUntil(async () => (await bob.el.history(me)).some((m) => m.text === 'still working'), 'Bob receives');
+  });
+
   it('opens with the passphrase and everything there after a crash halfway through enabling the lock', async () => {
     const profile = uniqueProfile('lock');
     const alice = await mountWidget({ profile });

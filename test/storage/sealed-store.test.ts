@@ -3,6 +3,7 @@ import { createStore, get as rawGet, keys as rawKeys, set as rawSet } from 'idb-
 import { FriendsChatError } from '../../src/errors.js';
 import { IdbStore } from '../../src/storage/idb-store.js';
 import { decodeRecord, encodeRecord, padme } from '../../src/storage/record-codec.js';
+import { isVersionsName } from '../../src/storage/record-versions.js';
 import { SealedStore } from '../../src/storage/sealed-store.js';
 import { uniqueProfile } from '../helpers/env.js';
 
@@ -44,9 +45,12 @@ describe('SealedStore over IndexedDB', () => {
     const profile = uniqueProfile('sealed');
     const store = await sealedOn(profile);
     await store.setMany([['log:abc:page:0', ['secret text']], ['contacts', { name: 'Carol' }]]);
-    const disk = await rawKeys(createStore(`friends-chat:${profile}`, 'kv'));
-    expect(disk).to.have.length(2);
-    for (const k of disk) expect(String(k)).to.match(/^~[A-Za-z0-9_-]{22}$/);
+    const disk = (await rawKeys(createStore(`friends-chat:${profile}`, 'kv'))).map(String);
+    // The two records, and the version index: its root and the shards the write touched.
+    const records = disk.filter((k) => !isVersionsName(k));
+    expect(records).to.have.length(2);
+    for (const k of records) expect(k).to.match(/^~[A-Za-z0-9_-]{22}$/);
+    expect(disk.filter(isVersionsName)).to.include('~v');
     expect(await store.get('log:abc:page:0')).to.deep.equal(['secret text']);
     expect((await store.keys()).sort()).to.deep.equal(['contacts', 'log:abc:page:0']);
     await store.del('contacts');
@@ -91,7 +95,77 @@ describe('SealedStore over IndexedDB', () => {
     const errors: FriendsChatError[] = [];
     const other = await SealedStore.open(new IdbStore(profile), new Uint8Array(32).fill(8), (e) => errors.push(e));
     expect(await other.keys()).to.deep.equal([]);
-    expect(errors).to.have.length(1);
+    // One report each for the version index's root, the one shard written, and the record.
+    expect(errors.map((e) => e.code)).to.deep.equal(['storage-tampered', 'storage-tampered', 'storage-tampered']);
+  });
+
+  describe('a record put back from an older copy of the store', () => {
+    const idbOf = (profile: string) => createStore(`friends-chat:${profile}`, 'kv');
+
+    it('is reported and read as absent, now and after reopening; the rest still reads', async () => {
+      const profile = uniqueProfile('sealed');
+      const errors: FriendsChatError[] = [];
+      const store = await sealedOn(profile, errors);
+      await store.setMany([['contacts', { blocked: [] }], ['other', 'kept']]);
+      const disk = await store.diskName('contacts');
+      const old = await rawGet(disk, idbOf(profile));
+      await store.set('contacts', { blocked: ['mallory'] });
+      await rawSet(disk, old, idbOf(profile));
+      expect(await store.get('contacts')).to.equal(undefined);
+      expect(errors.map((e) => e.code)).to.deep.equal(['storage-tampered']);
+      expect(await store.get('other')).to.equal('kept');
+
+      const reopenedErrors: FriendsChatError[] = [];
+      const reopened = await sealedOn(profile, reopenedErrors);
+      expect(await reopened.get('contacts')).to.equal(undefined);
+      expect(reopenedErrors.map((e) => e.code)).to.deep.equal(['storage-tampered']);
+      // Written again, it is current again.
+      await reopened.set('contacts', { blocked: ['mallory', 'eve'] });
+      expect(await reopened.get('contacts')).to.deep.equal({ blocked: ['mallory', 'eve'] });
+    });
+
+    it('is reported when it had been deleted', async () => {
+      const profile = uniqueProfile('sealed');
+      const errors: FriendsChatError[] = [];
+      const store = await sealedOn(profile, errors);
+      await store.set('file:x:0', new Uint8Array([1, 2, 3]));
+      const disk = await store.diskName('file:x:0');
+      const old = await rawGet(disk, idbOf(profile));
+      await store.del('file:x:0');
+      await rawSet(disk, old, idbOf(profile));
+      expect(await (await sealedOn(profile, errors)).get('file:x:0')).to.equal(undefined);
+      expect(errors.map((e) => e.code)).to.deep.equal(['storage-tampered']);
+    });
+
+    it('is reported when put back together with its part of the index', async () => {
+      const profile = uniqueProfile('sealed');
+      const store = await sealedOn(profile);
+      await store.set('log:c:page:0', ['first']);
+      const idb = idbOf(profile);
+      const before = new Map<string, unknown>();
+      for (const k of (await rawKeys(idb)).map(String)) before.set(k, await rawGet(k, idb));
+      await store.set('log:c:page:0', ['first', 'second']);
+      await store.set('unrelated', 1);
+      // Everything but the index's root goes back to the older copy.
+      for (const [k, v] of before) if (k !== '~v') await rawSet(k, v, idb);
+      const errors: FriendsChatError[] = [];
+      const reopened = await sealedOn(profile, errors);
+      expect(await reopened.get('log:c:page:0')).to.equal(undefined);
+      expect(errors.length).to.be.greaterThan(0);
+      expect(errors.every((e) => e.code === 'storage-tampered')).to.equal(true);
+      expect(await reopened.get('unrelated')).to.equal(1);
+    });
+
+    it('is not a false alarm while reads and writes of one record overlap', async () => {
+      const profile = uniqueProfile('sealed');
+      const errors: FriendsChatError[] = [];
+      const store = await sealedOn(profile, errors);
+      const work: Promise<unknown>[] = [];
+      for (let i = 0; i < 50; i++) work.push(store.set('page', [i]), store.get('page'), store.getMany(['page', 'other']));
+      await Promise.all(work);
+      expect(await store.get('page')).to.deep.equal([49]);
+      expect(errors).to.deep.equal([]);
+    });
   });
 });
 
