@@ -133,6 +133,17 @@ describe('drafts and the unread line', function () {
       await sleep(100);
       expect(thread(alice.el).querySelector('.unread')).to.equal(null);
       expect(await button()).to.equal(null);
+
+      // A group: the line goes above the first message from someone else after the last visit.
+      const group = await alice.el.createGroup('Unread group', [b]);
+      await waitUntil(() => bob.el.groups.some((g) => g.id === group.id), 'Bob is in the group');
+      await bob.el.sendMessage(group.id, 'group news 1');
+      await bob.el.sendMessage(group.id, 'group news 2');
+      await waitUntil(() => alice.el.groups.find((g) => g.id === group.id)?.unread === 2, 'two unread in the group');
+      const news = (await alice.el.history(group.id)).find((m) => m.text === 'group news 1')!;
+      await alice.el.open(group.id);
+      await waitUntil(() => !!thread(alice.el).querySelector('.unread'), 'the group line shows');
+      expect((thread(alice.el).querySelector('.unread')!.nextElementSibling as HTMLElement).dataset['id']).to.equal(news.id);
       expect(alice.errors.map((e) => e.code)).to.deep.equal([]);
     });
   }
