@@ -3,12 +3,13 @@ import { buildManifest, checkFileSize, DEFAULT_MAX_FILE_SIZE, encodeManifest, pa
 import { FileTransfers, type StoredFile } from '../files/file-transfers.js';
 import { Identity } from '../identity/identity.js';
 import { safetyNumber } from '../identity/safety-number.js';
-import type { Entry } from '../log/entry.js';
+import { MAX_TEXT_BYTES, type Entry } from '../log/entry.js';
 import { migrateStore } from '../log/migrate-v1.js';
 import type { FileProgress, Presence, SearchResult } from '../model/index.js';
 import { FrameType } from '../session/frame.js';
 import { fromHex } from '../util/bytes.js';
 import type { SecureSession } from '../session/secure-session.js';
+import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import type { SignalingState } from '../transport/signaling.js';
 import { checkIncoming, quoteOf } from './actions.js';
@@ -438,6 +439,33 @@ export class ChatEngine {
     if (read === null) return;
     if (this.#o.privacy().receipts) sendJson(this.#liveSession(friendId), FrameType.Receipt, { c: conversation.id, read });
     this.#o.onChange();
+  }
+
+  /** The oldest unread message of a conversation (what `unread` counts), if any. */
+  firstUnread(friendId: string): Promise<string | undefined> {
+    if (this.groups.has(friendId)) return this.groups.firstUnread(friendId);
+    return this.contacts.isFriend(friendId) ? this.#conversations.direct(friendId).firstUnread() : Promise.resolve(undefined);
+  }
+
+  /** What the composer held for a conversation ('' none): kept on this device, never sent. */
+  async draft(id: string): Promise<string> {
+    const text = await this.#o.store.get<unknown>(this.#draftKey(id));
+    return typeof text === 'string' ? text : '';
+  }
+
+  /** Keeps (blank: forgets) a conversation's draft, cut to what one message may hold. */
+  async saveDraft(id: string, text: string): Promise<void> {
+    if (typeof text !== 'string') throw new FriendsChatError('bad-input', 'a draft is text');
+    const key = this.#draftKey(id);
+    // encodeInto stops before the first character that does not fit, never inside one.
+    const { read } = new TextEncoder().encodeInto(text, new Uint8Array(MAX_TEXT_BYTES));
+    return text.trim() ? this.#o.store.set(key, text.slice(0, read)) : this.#o.store.del(key);
+  }
+
+  #draftKey(id: string): string {
+    if (this.groups.has(id)) return Keyspace.draft(id);
+    this.#friendship.require(id);
+    return Keyspace.draft(this.conversationOf(id));
   }
 
   setTyping(friendId: string, typing: boolean): void {

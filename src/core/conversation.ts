@@ -278,6 +278,12 @@ export class Conversation {
     return behind && behind <= 200 ? (await log.entriesAfter(this.friendId, myRead)).filter((e) => isMessageKind(e.kind)).length : behind;
   }
 
+  /** The friend's oldest unread message (counted as `unread` counts), if any. */
+  async firstUnread(): Promise<string | undefined> {
+    const { myRead } = await this.receipts();
+    return (await (await this.log()).entriesAfter(this.friendId, myRead)).find((e) => isMessageKind(e.kind))?.id;
+  }
+
   /** Everything of the friend's so far is read; returns the new read mark, or null if none. */
   async markRead(): Promise<number | null> {
     const log = await this.log();
@@ -301,7 +307,7 @@ export class Conversation {
   async destroy(): Promise<string[]> {
     this.stop();
     const files = await (await this.log()).clear();
-    await this.#c.store.del(Keyspace.receipts(this.id));
+    await this.#c.store.delMany([Keyspace.receipts(this.id), Keyspace.draft(this.id)]);
     return files;
   }
 

@@ -211,6 +211,17 @@ export class Groups {
     return message;
   }
 
+  /** The oldest message counted in the group's `unread`, if any. */
+  async firstUnread(groupId: string): Promise<string | undefined> {
+    const group = this.#require(groupId);
+    if (!this.#unread.get(groupId)) return undefined;
+    for (const e of await group.log.history({ limit: 200 })) {
+      const message = await this.#view(group, e);
+      if (this.#unseen(group, e, message)) return message!.id;
+    }
+    return undefined;
+  }
+
   /** The user has seen the group: nothing of it is unread. */
   async markRead(groupId: string): Promise<void> {
     const group = this.#require(groupId);

@@ -427,7 +427,10 @@ export class FriendsChatElement extends LitElement {
       if (messageId !== undefined) requireMessageId(messageId);
       this.#setPanel({ safety: group ? '' : engine.safetyNumber(id) });
       const thread = this.#chat.thread;
-      if (!(await thread.open(id))) return;
+      // Read before this open marks it read; reopening the open conversation keeps its line.
+      const fresh = thread.friendId !== id;
+      const [first] = await Promise.all([fresh ? engine.firstUnread(id) : undefined, this.#chat.drafts?.load(id)]);
+      if (!(await thread.open(id, fresh ? (first ?? '') : undefined))) return;
       if (messageId && !thread.messages.some((m) => m.id === messageId) && !group && !(await thread.openAt(id, messageId))) throw new FriendsChatError('bad-input', 'no such message in this conversation');
       await this.updateComplete;
       const view = this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null;
@@ -494,6 +497,7 @@ export class FriendsChatElement extends LitElement {
       inviteLink: panel.inviteLink,
       inviteUsedBy: panel.inviteUsedBy,
       thread,
+      draft: chat.drafts?.text(thread.friendId),
       selected,
       typing: !!selected && chat.typing.isTyping(selected.id),
       safetyNumber: panel.safety,
@@ -538,6 +542,8 @@ export class FriendsChatElement extends LitElement {
       'fc-edit': ({ id, text }) => ui(this.editMessage(friend(), id, text)),
       'fc-delete': ({ id }) => ui(this.deleteMessage(friend(), id)),
       'fc-jump': ({ id }) => ui(this.#jump(id)),
+      'fc-jump-unread': () => ui(this.#jumpToUnread()),
+      'fc-draft': ({ id, text }) => this.#chat.drafts?.set(id, text),
       'fc-files': ({ files }) => this.#chat.sendInOrder(files, (file) => this.sendFile(friend(), file)),
       'fc-cancel-file': ({ id }) => ui(this.cancelFile(friend(), id)),
       'fc-download-file': ({ id }) => ui(this.downloadFile(friend(), id)),
@@ -573,6 +579,15 @@ export class FriendsChatElement extends LitElement {
     const view = this.renderRoot.querySelector('friends-chat-thread') as FriendsChatThread | null;
     await view?.updateComplete;
     view?.reveal(id);
+  }
+
+  /** Shows the first unread message; one not loaded is loaded around, as a search result is (a group's pages back to it). */
+  async #jumpToUnread(): Promise<void> {
+    const thread = this.#chat.thread;
+    const id = thread.unreadFrom;
+    if (!id) return;
+    if (!thread.messages.some((m) => m.id === id) && !this.#chat.engine?.groups.has(thread.friendId)) await thread.openAt(thread.friendId, id);
+    await this.#jump(id);
   }
 
   /** Opens or closes the search panel; opened, its field has focus. */

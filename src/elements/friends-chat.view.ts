@@ -37,6 +37,8 @@ export interface ChatView {
   /** The name of whoever came in with the invite that was shown ('' if none). */
   inviteUsedBy: string;
   thread: ThreadWindow;
+  /** The open conversation's draft (undefined while it is read). */
+  draft: string | undefined;
   selected: RosterEntry | undefined;
   typing: boolean;
   safetyNumber: string;
@@ -119,6 +121,8 @@ export function renderChat(v: ChatView): TemplateResult {
               .typing=${v.typing}
               .hasOlder=${v.thread.hasOlder}
               .hasNewer=${v.thread.hasNewer}
+              .draft=${v.draft}
+              .unreadFrom=${v.thread.unreadFrom}
               .safetyNumber=${v.safetyNumber}
               .fileSource=${v.fileSource}
               .nameOf=${v.group ? v.nameOf : undefined}

@@ -39,6 +39,20 @@ export const threadStyles = css`
     color: var(--_muted);
     margin: 6px 0 2px;
   }
+  .unread {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    font-size: 0.75em;
+    font-weight: 600;
+    margin: 6px 0 2px;
+  }
+  .unread::before,
+  .unread::after {
+    content: '';
+    flex: 1;
+    border-top: 2px solid var(--_accent);
+  }
   .message {
     max-width: 80%;
     padding: 6px 10px;

@@ -35,6 +35,9 @@ export class FriendsChatThread extends LitElement {
     names: { attribute: false },
     nameOf: { attribute: false },
     subtitle: {},
+    draft: { attribute: false },
+    unreadFrom: {},
+    _unreadAbove: { state: true },
     _now: { state: true },
     _dragging: { state: true },
     _menu: { state: true },
@@ -59,6 +62,16 @@ export class FriendsChatThread extends LitElement {
   declare nameOf: NameOf | undefined;
   /** Replaces the presence under the name (a group's member count). */
   declare subtitle: string | undefined;
+  /** The conversation's saved draft for the composer; undefined while it is being read. */
+  declare draft: string | undefined;
+  /** The first unread message when the conversation opened ('' none): the "New messages" line goes above it. */
+  declare unreadFrom: string;
+  /** That message is above what the list shows, or not loaded: the "Jump to first unread" button shows. */
+  declare private _unreadAbove: boolean;
+  /** The conversation whose draft is in the composer. */
+  #drafted = '';
+  /** The conversation the composer was emptied for while its draft was still being read. */
+  #blanked = '';
   declare private _now: number;
   declare private _dragging: boolean;
   /** The message whose action toolbar is open ('' none); `confirm` once Delete was pressed. */
@@ -80,6 +93,8 @@ export class FriendsChatThread extends LitElement {
     this.hasOlder = false;
     this.hasNewer = false;
     this.safetyNumber = '';
+    this.unreadFrom = '';
+    this._unreadAbove = false;
     this._now = Date.now();
     this._dragging = false;
     this._menu = { id: '', confirm: false };
@@ -102,7 +117,14 @@ export class FriendsChatThread extends LitElement {
     clearTimeout(this.#noteTimer);
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Another conversation: a reply or edit of the last one's message does not come along.
+    if (changed.has('friend') && (changed.get('friend') as FriendInfo | undefined)?.id !== this.friend.id) this._draft = null;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    this.#showDraft();
+    if (changed.has('messages') || changed.has('unreadFrom')) requestAnimationFrame(() => this.#checkUnread());
     if (!changed.has('messages')) return;
     const list = this.renderRoot.querySelector('.messages') as HTMLElement | null;
     if (!list) return;
@@ -118,7 +140,34 @@ export class FriendsChatThread extends LitElement {
     const previous = changed.get('messages') as ChatMessage[] | undefined;
     // Stick to the bottom when a new message arrives at the end: once per frame, since
     // reading scrollHeight lays the list out (a burst of messages would do it per message).
-    if (!previous || previous.at(-1)?.id !== this.messages.at(-1)?.id) this.#stickToBottom();
+    // A window opened around an old message (hasNewer) has no newest end to stick to.
+    if (!this.hasNewer && (!previous || previous.at(-1)?.id !== this.messages.at(-1)?.id)) this.#stickToBottom();
+  }
+
+  /** Another conversation's composer text leaves; this one's draft comes in once it is read. */
+  #showDraft(): void {
+    const area = this.renderRoot.querySelector('textarea');
+    const id = this.friend.id;
+    if (!area || this.#drafted === id) return;
+    if (this.draft !== undefined) {
+      area.value = this.draft;
+      this.#drafted = id;
+    } else if (this.#blanked !== id) {
+      area.value = '';
+      this.#blanked = id;
+    }
+  }
+
+  /** Tells the root what the composer holds, to keep as the draft (not while editing a sent message). */
+  #keepDraft(): void {
+    const area = this.renderRoot.querySelector('textarea');
+    if (area && !this._draft?.edit) this.dispatchEvent(new UiEvent('fc-draft', { id: this.friend.id, text: area.value }));
+  }
+
+  #checkUnread(): void {
+    const list = this.renderRoot.querySelector('.messages');
+    const line = this.renderRoot.querySelector('.unread');
+    this._unreadAbove = !!this.unreadFrom && (!line || !list || line.getBoundingClientRect().top < list.getBoundingClientRect().top);
   }
 
   #stickToBottom(): void {
@@ -134,6 +183,7 @@ export class FriendsChatThread extends LitElement {
   /** Scrolling near the top loads the previous page. */
   #scroll(event: Event): void {
     const list = event.target as HTMLElement;
+    this.#checkUnread();
     if (list.scrollTop < 40 && this.hasOlder && !this.#loading) this.#older();
   }
 
@@ -171,11 +221,12 @@ export class FriendsChatThread extends LitElement {
           const day = days.format(m.ts);
           const dayHeader = day !== lastDay ? html`<div class="day">${day}</div>` : nothing;
           lastDay = day;
-          if (m.system) return html`${dayHeader}<div class="system meta" data-id=${m.id}>${systemLine(t, m, this.nameOf!)}</div>`;
+          const line = m.id === this.unreadFrom ? html`<div class="unread" role="separator" aria-label=${t.newMessages}><span aria-hidden="true">${t.newMessages}</span></div>` : nothing;
+          if (m.system) return html`${dayHeader}${line}<div class="system meta" data-id=${m.id}>${systemLine(t, m, this.nameOf!)}</div>`;
           const left = m.expiresAt && !m.expired ? Math.max(0, Math.ceil((m.expiresAt - this._now) / 1000)) : 0;
           // Gone the moment its time is up, even before the engine has stripped it.
           const gone = f.deleted || m.expired || (m.expiresAt !== undefined && left === 0);
-          return html`${dayHeader}
+          return html`${dayHeader}${line}
             <div class="message ${m.incoming ? 'theirs' : 'mine'} ${gone ? 'expired' : ''}" part="message" data-id=${m.id} tabindex="-1" @keydown=${(e: KeyboardEvent) => this.#escape(e, m.id)}>${m.incoming && this.nameOf ? html`<span class="meta">${this.nameOf(m.from)}</span>` : nothing}${gone
               ? nothing
               : messageMenu(f, t, this._menu.id === m.id, this._menu.confirm, this.lang)}${m.quote && !gone
@@ -187,6 +238,9 @@ export class FriendsChatThread extends LitElement {
                 : html`<span class="text">${messageText(f.text)}</span>`}<span class="meta">${times.format(m.ts)}${f.edited && !gone ? ` · ${t.actions.edited}` : nothing}${!m.incoming && m.status ? html` · <span class="status">${t.statusLabel[m.status]}</span>${this.#reach(m)}` : nothing}${left ? ` · ${t.expiresIn(left)}` : nothing}${m.late ? html` · <span class="late">${t.arrivedLater}</span>` : nothing}</span>${reactionChips(f, t.actions, (id) => this.#name(id))}</div>`;
         })}
       </div>
+      ${this._unreadAbove
+        ? html`<button class="secondary jump-unread" @click=${() => this.dispatchEvent(new UiEvent('fc-jump-unread', null))}>${t.jumpToUnread}</button>`
+        : nothing}
       ${this.hasNewer
         ? html`<button class="secondary newer" @click=${() => this.dispatchEvent(new UiEvent('fc-load-newer', null))}>${t.jumpToNewest}</button>`
         : nothing}
@@ -290,6 +344,7 @@ export class FriendsChatThread extends LitElement {
     const area = this.renderRoot.querySelector('textarea') as HTMLTextAreaElement;
     area.setRangeText(event.emoji, area.selectionStart, area.selectionEnd, 'end');
     area.focus();
+    this.#keepDraft();
   }
 
   async #copy(text: string): Promise<void> {
@@ -320,8 +375,10 @@ export class FriendsChatThread extends LitElement {
   }
 
   #endDraft(): void {
-    if (this._draft?.edit) (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement).value = '';
+    const edit = this._draft?.edit;
+    if (edit) (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement).value = '';
     this._draft = null;
+    if (edit) this.#keepDraft();
   }
 
   #name(id: string): string {
@@ -357,6 +414,7 @@ export class FriendsChatThread extends LitElement {
   }
 
   #input(): void {
+    this.#keepDraft();
     const now = Date.now();
     if (now - this.#typingSent > 3000) {
       this.#typingSent = now;
@@ -378,6 +436,7 @@ export class FriendsChatThread extends LitElement {
     else this.dispatchEvent(new UiEvent('fc-send', draft ? { text, replyTo: draft.to.message.id } : { text }));
     this._draft = null;
     area.value = '';
+    this.#keepDraft();
     this.#typingSent = 0;
   }
 }

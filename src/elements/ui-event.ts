@@ -24,6 +24,9 @@ export interface UiEventDetails {
   'fc-edit': { id: string; text: string };
   'fc-delete': { id: string };
   'fc-jump': { id: string };
+  'fc-jump-unread': null;
+  /** The composer's text for conversation `id` changed (kept as its draft). */
+  'fc-draft': { id: string; text: string };
   'fc-files': { files: File[] };
   'fc-cancel-file': { id: string };
   'fc-download-file': { id: string };

@@ -54,6 +54,8 @@ export const de: Translation = {
   unknownName: 'Ohne Namen',
   viaInvite: 'über deine Einladung',
   jumpToNewest: 'Zu den neuesten Nachrichten',
+  newMessages: 'Neue Nachrichten',
+  jumpToUnread: 'Zur ersten ungelesenen Nachricht',
   inviteQr: 'QR-Code des Einladungslinks',
   attachFile: 'Datei anhängen',
   dropFiles: 'Dateien hier ablegen, um sie zu senden',

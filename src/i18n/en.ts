@@ -52,6 +52,8 @@ export const en: Translation = {
   unknownName: 'Unnamed',
   viaInvite: 'via your invite',
   jumpToNewest: 'Jump to the newest messages',
+  newMessages: 'New messages',
+  jumpToUnread: 'Jump to first unread',
   inviteQr: 'QR code of the invite link',
   attachFile: 'Attach a file',
   dropFiles: 'Drop files to send them',

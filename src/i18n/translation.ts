@@ -59,6 +59,9 @@ export interface Translation {
   openElsewhere: string;
   inviteQr: string;
   jumpToNewest: string;
+  /** The line above the first message that was unread when the conversation opened. */
+  newMessages: string;
+  jumpToUnread: string;
   attachFile: string;
   dropFiles: string;
   settings: {

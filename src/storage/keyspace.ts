@@ -19,6 +19,8 @@ export const Keyspace = {
   groups: 'groups',
   /** How far each side of a conversation has got (delivered, read; per member in a group). */
   receipts: (conversationId: string): string => `receipts:${conversationId}`,
+  /** What the composer held for a conversation and was not sent (this device only). */
+  draft: (conversationId: string): string => `draft:${conversationId}`,
   /** One file: its record, manifest, assembled bytes, or chunk number `part`. */
   file: (messageId: string, part: 'meta' | 'manifest' | 'data' | number): string => `file:${messageId}:${part}`,
   /** The IDs of files whose transfer is not finished, either way (a reload resumes them). */

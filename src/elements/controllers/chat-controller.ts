@@ -22,6 +22,7 @@ import { isManualCapable, type ManualCapable } from '../../transport/manual-capa
 import type { SignalingRegistry } from '../../transport/registry.js';
 import type { SignalingState } from '../../transport/signaling.js';
 import { displayName } from '../display-name.js';
+import { DraftModel } from '../models/draft-model.js';
 import { RosterModel, type RosterEntry } from '../models/roster-model.js';
 import { ThreadWindow } from '../models/thread-window.js';
 import { TypingModel } from '../models/typing-model.js';
@@ -62,6 +63,8 @@ export class ChatController implements ReactiveController {
   onLocked: () => void = () => {};
   /** Unread messages in all conversations (the open one counts as read while the page is visible). */
   unread = 0;
+  /** The composer's drafts, for the running engine only (null while none runs). */
+  drafts: DraftModel | null = null;
   #unreadKey = '';
   /** Files the user gave, sent one after another. */
   #files: Promise<unknown> = Promise.resolve();
@@ -103,6 +106,7 @@ export class ChatController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    void this.closeDrafts();
     window.removeEventListener('online', this.#onOnline);
     document.removeEventListener('visibilitychange', this.#onVisible);
   }
@@ -121,6 +125,7 @@ export class ChatController implements ReactiveController {
     const { config, problems } = this.connection();
     for (const problem of problems) this.reportOnce(problem);
     this.#set(() => (this.signalingState = 'starting'));
+    void this.closeDrafts();
     this.core.restart(config);
   }
 
@@ -154,6 +159,13 @@ export class ChatController implements ReactiveController {
     const signaling = this.core.signaling;
     if (!isManualCapable(signaling)) throw new FriendsChatError('bad-input', 'this needs signaling="manual:"');
     return signaling;
+  }
+
+  /** Writes what is pending and takes no more drafts until the next engine (before a lock seals the store, say). */
+  closeDrafts(): Promise<unknown> {
+    const drafts = this.drafts;
+    this.drafts = null;
+    return drafts?.flush() ?? Promise.resolve();
   }
 
   async markRead(id: string): Promise<void> {
@@ -216,6 +228,7 @@ export class ChatController implements ReactiveController {
     this.#set(() => {
       this.profileId = engine.identity.profileId;
       this.signalingState = engine.signalingState;
+      this.drafts = new DraftModel(engine, (error) => this.report(toFriendsChatError(error, 'storage-failed')));
     });
     await this.roster.refresh();
     this.dispatch(new FriendsChatReadyEvent(engine.identity.profileId));

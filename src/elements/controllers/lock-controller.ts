@@ -96,6 +96,7 @@ export class LockController implements ReactiveController {
   lock(): Promise<void> {
     return this.#step(async (lock) => {
       if ((await lock.state()) === 'none') throw new FriendsChatError('bad-input', 'no lock');
+      await this.#chat.closeDrafts();
       this.#chat.core.stop();
       await lock.forget(); // locking means the next start asks again, remembered or not
       lock.lock();
@@ -110,6 +111,7 @@ export class LockController implements ReactiveController {
   disableLock(passphrase: string): Promise<void> {
     return this.#step(async (lock) => {
       if (!this.locked) await lock.verify(passphrase); // a wrong one leaves the chat running
+      await this.#chat.closeDrafts();
       this.#chat.core.stop();
       try {
         await lock.disable(passphrase);
@@ -125,6 +127,7 @@ export class LockController implements ReactiveController {
 
   /** Seals the store in place with the engine stopped, then starts it on the sealed store. */
   async enable(lock: StorageLock, passphrase: string): Promise<void> {
+    await this.#chat.closeDrafts();
     this.#chat.core.stop();
     try {
       await lock.enable(passphrase);

@@ -31,6 +31,8 @@ export class ThreadWindow implements ReactiveController {
   hasOlder = false;
   /** The window was scrolled back: newer messages are in the store, not in the window. */
   hasNewer = false;
+  /** The first message that was unread when the conversation opened ('' none): the "New messages" line stays above it while it is open. */
+  unreadFrom = '';
   readonly #host: { requestUpdate(): void };
   readonly #history: HistorySource;
   readonly #schedule: (run: () => void) => void;
@@ -54,9 +56,10 @@ export class ThreadWindow implements ReactiveController {
     this.#patches.clear();
   }
 
-  /** Opens a conversation at its newest page. Resolves false if another one opened meanwhile. */
-  async open(friendId: string): Promise<boolean> {
+  /** Opens a conversation at its newest page (`unreadFrom`: see there). Resolves false if another one opened meanwhile. */
+  async open(friendId: string, unreadFrom?: string): Promise<boolean> {
     this.select(friendId);
+    if (unreadFrom !== undefined) this.unreadFrom = unreadFrom;
     const messages = await this.#history(friendId, { limit: PAGE });
     if (this.friendId !== friendId) return false;
     this.messages = messages;
@@ -82,6 +85,7 @@ export class ThreadWindow implements ReactiveController {
   select(friendId: string): void {
     if (this.friendId === friendId) return;
     this.friendId = friendId;
+    this.unreadFrom = '';
     this.messages = [];
     this.hasOlder = this.hasNewer = false;
     this.#arrivals = [];
