@@ -56,6 +56,7 @@ function fromStored(value: unknown): OwnProfile {
 export class OwnStatus {
   readonly #store: Store;
   #value: OwnProfile;
+  #writing: Promise<unknown> = Promise.resolve();
 
   private constructor(store: Store, value: OwnProfile) {
     this.#store = store;
@@ -71,11 +72,17 @@ export class OwnStatus {
   }
 
   /** Checks, stores, and returns the new profile (stored before any friend hears of it). */
-  async update(change: unknown): Promise<OwnProfile> {
-    const next = { ...this.#value, ...checkProfileChange(change) };
-    await this.#store.set(Keyspace.ownProfile, next);
-    this.#value = next;
-    return this.get();
+  update(change: unknown): Promise<OwnProfile> {
+    const checked = checkProfileChange(change);
+    // One after another: two quick changes (status, then its text) both count.
+    const done = this.#writing.then(async () => {
+      const next = { ...this.#value, ...checked };
+      await this.#store.set(Keyspace.ownProfile, next);
+      this.#value = next;
+      return this.get();
+    });
+    this.#writing = done.catch(() => {});
+    return done;
   }
 
   /** The frame friends get. Invisible sends no status text: an offline friend has nothing to say. */
