@@ -1,4 +1,6 @@
 import { expect } from '@esm-bundle/chai';
+import { ChatEngine } from '../../src/core/chat-engine.js';
+import { Contacts } from '../../src/core/contacts.js';
 import { checkProfileChange, statusFrame } from '../../src/core/own-status.js';
 import { FriendsChatError } from '../../src/errors.js';
 import { decodeJsonBody, FrameType } from '../../src/session/frame.js';
@@ -81,6 +83,14 @@ describe('own status and about text', function () {
 
     await alice.engine.updateProfile({ status: 'available' });
     await waitUntil(() => bob.engine.presence(alice.id) === 'online', 'Alice visible again');
+
+    // Bob's backup holds Alice without her status (she sends it again), and it restores.
+    const backup = await bob.engine.exportIdentity('correct horse battery');
+    const restored = new MemoryStore();
+    expect(await ChatEngine.importIdentity(restored, backup, 'correct horse battery')).to.equal(bob.id);
+    const back = await Contacts.load(restored);
+    expect(back.get(alice.id)).to.include({ state: 'friend' });
+    expect(back.get(alice.id)?.status).to.equal(undefined);
     alice.engine.stop();
     bob.engine.stop();
   });
