@@ -41,6 +41,7 @@ describe('status and about text between widgets', function () {
     expect(entry.querySelector('.dot')!.getAttribute('data-status')).to.equal('busy');
     expect(entry.querySelector('.visually-hidden')!.textContent).to.contain('online, busy');
     expect(entry.getAttribute('title')).to.equal('Alice. Tea, not coffee.');
+    expect(await violations(bob.el), 'the roster with a busy friend').to.deep.equal([]);
 
     // Changed live.
     await alice.el.updateProfile({ status: 'away', statusText: 'Lunch' });
