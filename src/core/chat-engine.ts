@@ -5,7 +5,7 @@ import { Identity } from '../identity/identity.js';
 import { safetyNumber } from '../identity/safety-number.js';
 import { MAX_TEXT_BYTES, type Entry } from '../log/entry.js';
 import { migrateStore } from '../log/migrate-v1.js';
-import type { FileProgress, Presence, SearchResult } from '../model/index.js';
+import type { FileProgress, OwnProfile, Presence, SearchResult } from '../model/index.js';
 import { FrameType } from '../session/frame.js';
 import { fromHex } from '../util/bytes.js';
 import type { SecureSession } from '../session/secure-session.js';
@@ -29,6 +29,7 @@ import { checkExpiresIn, checkFileBody, checkText, requireMessageId } from './in
 import { MailboxSink } from './mailbox.js';
 import { Mailroom, type MailStats } from './mailroom.js';
 import { MessageActions } from './message-actions.js';
+import { OwnStatus, statusFrame, type StatusFrame } from './own-status.js';
 import { decodeInvite, encodeInvite, Invites } from './invite.js';
 import { toMessage, type ChatMessage, type MessageStatus } from './message.js';
 import { checkQuery, historySource, logSource, searchSources } from './search.js';
@@ -59,14 +60,17 @@ export class ChatEngine {
   readonly #mailroom: Mailroom | undefined;
   readonly #mailbox: MailboxSink | undefined;
   readonly #unsubscribe: (() => void)[] = [];
+  /** The own status and about text, told to friends only. */
+  readonly #own: OwnStatus;
   /** Reactions, edits and deletions of messages (replies go through sendMessage). */
   readonly actions: MessageActions;
   #stopped = false;
   /** The groups (docs/groups.md); group IDs go wherever a friend ID goes for messages. */
   groups!: Groups;
 
-  private constructor(identity: Identity, contacts: Contacts, invites: Invites, options: ChatEngineOptions) {
+  private constructor(identity: Identity, contacts: Contacts, invites: Invites, own: OwnStatus, options: ChatEngineOptions) {
     this.identity = identity;
+    this.#own = own;
     this.contacts = contacts;
     this.#invites = invites;
     this.#o = options;
@@ -163,7 +167,8 @@ export class ChatEngine {
       .on(FrameType.Typing, typingFrame, (session, { c, on }) => {
         const friendId = session.peer.profileId;
         if (c === this.conversationOf(friendId) && options.privacy().typing) options.onTyping(friendId, on);
-      });
+      })
+      .on(FrameType.Status, statusFrame, (session, value) => this.#onStatus(session.peer.profileId, value as StatusFrame));
     this.#connections = new Connections({
       identity,
       signaling: options.signaling,
@@ -173,7 +178,7 @@ export class ChatEngine {
       onSession: (session) => this.#onSession(session),
       onBeat: (session) => void this.#onBeat(session),
       onPresence: (id, presence) => {
-        options.onPresence(id, presence);
+        options.onPresence(id, this.#shown(id, presence));
         options.onChange();
       },
       onWarning: options.onWarning,
@@ -193,13 +198,13 @@ export class ChatEngine {
   static async open(options: ChatEngineOptions, loaded?: Identity): Promise<ChatEngine> {
     const now = options.now ?? Date.now;
     const identity = loaded ?? (await Identity.load(options.store));
-    const [contacts, invites] = await Promise.all([Contacts.load(options.store), Invites.load(options.store, now)]);
+    const [contacts, invites, own] = await Promise.all([Contacts.load(options.store), Invites.load(options.store, now), OwnStatus.load(options.store)]);
     await migrateStore(
       options.store,
       identity.profileId,
       contacts.all().map((c) => c.id),
     );
-    const engine = new ChatEngine(identity, contacts, invites, options);
+    const engine = new ChatEngine(identity, contacts, invites, own, options);
     engine.groups = await Groups.load({
       store: options.store,
       identity,
@@ -272,8 +277,22 @@ export class ChatEngine {
     this.#sinks.push(sink);
   }
 
+  /** A friend's presence as shown: `offline` while they are invisible, even with a live session. */
   presence(friendId: string): Presence {
-    return this.#connections.presence(friendId);
+    return this.#shown(friendId, this.#connections.presence(friendId));
+  }
+
+  /** The own status, status text and about text. */
+  get ownProfile(): OwnProfile {
+    return this.#own.get();
+  }
+
+  /** Checks and stores a change of the own status or about text, then tells every friend online. */
+  async updateProfile(change: unknown): Promise<OwnProfile> {
+    const profile = await this.#own.update(change);
+    const frame = this.#own.frame();
+    for (const c of this.contacts.all()) if (c.state === 'friend') sendJson(this.#liveSession(c.id), FrameType.Status, frame);
+    return profile;
   }
 
   nudge(): void {
@@ -525,6 +544,7 @@ export class ChatEngine {
 
   /** A friend's session: exchange heads, and resume files. */
   #startSync(session: SecureSession): void {
+    sendJson(session, FrameType.Status, this.#own.frame());
     const conversation = this.#conversations.direct(session.peer.profileId);
     conversation.early.clear();
     void this.#sync.sendHeads(session, conversation).catch((error) => this.#o.onError(toFriendsChatError(error, 'storage-failed')));
@@ -586,6 +606,21 @@ export class ChatEngine {
     requireMessageId(messageId);
     const progress = await this.#files.progress(messageId);
     return progress && this.#groupFiles.view(progress).friendId === friendId ? progress : undefined;
+  }
+
+  /** A friend's Status frame (the router let only friends' through): kept on the contact, shown. */
+  async #onStatus(friendId: string, value: StatusFrame): Promise<void> {
+    const contact = this.contacts.get(friendId);
+    if (!contact || JSON.stringify(contact.status) === JSON.stringify(value)) return;
+    const before = this.presence(friendId);
+    await this.contacts.update(friendId, { status: value });
+    const after = this.presence(friendId);
+    if (after !== before) this.#o.onPresence(friendId, after);
+    this.#o.onChange();
+  }
+
+  #shown(friendId: string, presence: Presence): Presence {
+    return this.contacts.get(friendId)?.status?.s === 'invisible' ? 'offline' : presence;
   }
 
   #pinnedKey(friendId: string): Uint8Array | undefined {

@@ -1,4 +1,4 @@
-import type { ContactState } from '../model/index.js';
+import type { ContactState, Status } from '../model/index.js';
 import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 
@@ -29,6 +29,8 @@ export interface Contact {
   viaInvite?: boolean;
   /** Hex secret shared with this friend for pairwise rendezvous IDs (docs/rendezvous.md). */
   rendezvous?: string;
+  /** What a friend last sent in a Status frame (friends only; docs/protocol.md). */
+  status?: { s: Status; t?: string; a?: string };
   createdAt: number;
 }
 

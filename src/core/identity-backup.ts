@@ -10,7 +10,9 @@ import { contactRecords, type Contact } from './contacts.js';
 /** An encrypted text backup of the identity's keys and the contacts (with their pins). */
 export function exportIdentity(identity: Identity, contacts: Contact[], passphrase: string): Promise<string> {
   const record = identity.toRecord();
-  const payload = { v: 1, sign: toHex(record.signSecret), dh: toHex(record.dhSecret), contacts };
+  // A friend's last Status is not carried: they send it again on the next session, and a
+  // backup must stay readable by widgets whose contact schema does not know it.
+  const payload = { v: 1, sign: toHex(record.signSecret), dh: toHex(record.dhSecret), contacts: contacts.map(({ status: _status, ...c }) => c) };
   return sealBackup(utf8(JSON.stringify(payload)), passphrase);
 }
 

@@ -5,7 +5,7 @@ import { ChatEngine } from '../core/chat-engine.js';
 import { requireMessageId } from '../core/input-checks.js';
 import { FriendsChatError } from '../errors.js';
 import { translation, type Lang } from '../i18n/index.js';
-import type { ChatMessage, FriendInfo, GroupInfo, SearchResult } from '../model/index.js';
+import type { ChatMessage, FriendInfo, GroupInfo, OwnProfile, SearchResult } from '../model/index.js';
 import type { SignalingState } from '../transport/signaling.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { LockController } from './controllers/lock-controller.js';
@@ -186,6 +186,24 @@ export class FriendsChatElement extends LitElement {
   get friends(): FriendInfo[] {
     const engine = this.#chat.engine;
     return engine ? engine.contacts.all().map((c) => this.#chat.info(c)) : [];
+  }
+
+  /** The own status (`available`, `away`, `busy`, `invisible`), status text and about text; the defaults until ready. */
+  get ownProfile(): OwnProfile {
+    return this.#chat.engine?.ownProfile ?? { status: 'available', statusText: '', about: '' };
+  }
+
+  /**
+   * Changes the own status, status text (≤ 80 characters) and/or about text (≤ 300); stored
+   * with the profile and sent to friends only (never to strangers or requests). `invisible`:
+   * friends see you offline, messages still flow.
+   */
+  updateProfile(change: Partial<OwnProfile>): Promise<OwnProfile> {
+    return this.#chat.call(async (engine) => {
+      const profile = await engine.updateProfile(change);
+      this.requestUpdate();
+      return profile;
+    });
   }
 
   /** A snapshot of the groups this profile is or was in (docs/groups.md). */
@@ -486,6 +504,7 @@ export class FriendsChatElement extends LitElement {
             receipts: !this.noReadReceipts,
             notify: this.notifications,
             previews: this.notificationPreviews,
+            profile: this.ownProfile,
             backup: panel.backup,
             message: panel.message,
           }
@@ -557,6 +576,7 @@ export class FriendsChatElement extends LitElement {
         // Asked only now, after the user's click; refused: the setting goes back off.
         if (change.notify) ui(allowNotifications().then((ok) => ok || ((this.notifications = false), this.#setPanel({ message: translation(this.#lang).settings.denied }))));
       },
+      'fc-profile': (change) => ui(this.updateProfile(change)),
       'fc-export': ({ passphrase }) => this.#settingsAction(this.exportIdentity(passphrase).then((backup) => this.#setPanel({ backup })), 'exported'),
       'fc-import': ({ backup, passphrase }) => this.#settingsAction(this.importIdentity(backup, passphrase), 'restored'),
       'fc-create-group': ({ name, members }) => ui(this.createGroup(name, members).then((g) => this.open(g.id))),
@@ -613,7 +633,7 @@ export class FriendsChatElement extends LitElement {
 
 /** A group as the thread shows it: its name, and no composer once you are out of it. */
 function groupEntry(g: GroupInfo): RosterEntry {
-  return { id: g.id, conversationId: g.id, name: g.name, nickname: '', state: g.active ? 'friend' : 'declined', note: '', verified: false, keyChanged: false, viaInvite: false, presence: 'online', unread: 0, last: '' };
+  return { id: g.id, conversationId: g.id, name: g.name, nickname: '', state: g.active ? 'friend' : 'declined', note: '', verified: false, keyChanged: false, viaInvite: false, presence: 'online', status: 'available', statusText: '', about: '', unread: 0, last: '' };
 }
 
 declare global {

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Theme } from '../config/attributes.js';
 import type { FriendsChatError } from '../errors.js';
 import type { Lang, Translation } from '../i18n/index.js';
-import type { GroupInfo } from '../model/index.js';
+import type { GroupInfo, OwnProfile } from '../model/index.js';
 import type { SearchRun } from './search-panel.js';
 import type { SignalingState } from '../transport/signaling.js';
 import type { NameContext } from './display-name.js';
@@ -27,7 +27,7 @@ export interface ChatView {
   error: FriendsChatError | null;
   elsewhere: boolean;
   profileId: string;
-  settings: { displayName: string; theme: Theme; typing: boolean; receipts: boolean; notify: boolean; previews: boolean; backup: string; message: string } | null;
+  settings: { displayName: string; theme: Theme; typing: boolean; receipts: boolean; notify: boolean; previews: boolean; profile: OwnProfile; backup: string; message: string } | null;
   toggleSettings: () => void;
   /** Who else has which name: a name that is not unique is shown with a short ID. */
   names: NameContext;
@@ -87,6 +87,7 @@ export function renderChat(v: ChatView): TemplateResult {
             .receipts=${settings.receipts}
             .notify=${settings.notify}
             .previews=${settings.previews}
+            .profile=${settings.profile}
             .backup=${settings.backup}
             .message=${settings.message}
           ></friends-chat-settings>

@@ -59,6 +59,14 @@ export const rosterStyles = css`
   .dot[data-presence='online'] {
     background: var(--_ok);
   }
+  /* Away and busy differ by shape, not colour alone: a ring, and a dot with a bar. */
+  .dot[data-status='away'] {
+    background: transparent;
+    box-shadow: inset 0 0 0 2px var(--_ok);
+  }
+  .dot[data-status='busy'] {
+    background: linear-gradient(transparent 38%, var(--_bg) 38% 62%, transparent 62%), var(--_danger);
+  }
   .dot[data-presence='connecting'] {
     background: color-mix(in srgb, var(--_ok) 40%, var(--_muted));
   }

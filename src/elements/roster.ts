@@ -102,6 +102,8 @@ export class FriendsChatRoster extends LitElement {
   #list(others: RosterEntry[], names: NameContext) {
     const t = this.#t();
     const open = this._adding || !!this.inviteLink;
+    // Away and busy only mean something while the friend is online; invisible reads as offline.
+    const away = (f: RosterEntry) => (f.presence === 'online' && f.status !== 'available' ? f.status : undefined);
     return html`<h3 id="friends">${t.friends}</h3>
       ${others.length === 0
         ? nothing
@@ -111,12 +113,15 @@ export class FriendsChatRoster extends LitElement {
                 <button
                   class="friend"
                   aria-current=${this.selected === f.id ? 'true' : 'false'}
+                  title=${f.about ? safeText(f.about, 300) : nothing}
                   @click=${() => this.#emit('fc-open', f.id)}
                 >
                   ${avatar(f.id, displayName(f, t, names), true)}
-                  <span class="dot" data-presence=${f.presence} aria-hidden="true"></span>
-                  <span class="visually-hidden">${t.presence[f.presence]}${f.unread ? `, ${t.unread(f.unread)}` : ''}:</span>
+                  <span class="dot" data-presence=${f.presence} data-status=${away(f) ?? nothing} aria-hidden="true"></span>
+                  <span class="visually-hidden">${t.presence[f.presence]}${away(f) ? `, ${t.friendStatus[away(f)!]}` : ''}${f.unread ? `, ${t.unread(f.unread)}` : ''}:</span>
                   <span class="name">${displayName(f, t, names)}
+                    ${away(f) ? html`<span class="meta status" aria-hidden="true">· ${t.friendStatus[away(f)!]}</span>` : nothing}
+                    ${f.statusText ? html`<br /><span class="meta status-text">${safeText(f.statusText, 80)}</span>` : nothing}
                     ${f.state === 'outgoing' ? html`<span class="meta">· ${t.outgoing}</span>` : nothing}
                     ${f.state === 'declined' ? html`<span class="meta">· ${t.declined}</span>` : nothing}
                     ${f.last ? html`<br /><span class="meta">${safeText(f.last, 60)}</span>` : nothing}

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { Lang } from '../i18n/index.js';
+import type { OwnProfile, Status } from '../model/index.js';
 import { sharedStyles } from './shared.styles.js';
 import { useTranslation } from './translation-context.js';
 import { UiEvent, type SettingsChange } from './ui-event.js';
@@ -76,6 +77,10 @@ export class FriendsChatSettings extends LitElement {
         gap: 6px;
         flex-wrap: wrap;
       }
+      textarea.about {
+        font-family: inherit;
+        font-size: inherit;
+      }
       .note {
         font-size: 0.85em;
         color: var(--_muted);
@@ -91,6 +96,7 @@ export class FriendsChatSettings extends LitElement {
     receipts: { type: Boolean },
     notify: { type: Boolean },
     previews: { type: Boolean },
+    profile: { attribute: false },
     backup: {},
     message: {},
   };
@@ -103,6 +109,8 @@ export class FriendsChatSettings extends LitElement {
   declare receipts: boolean;
   declare notify: boolean;
   declare previews: boolean;
+  /** The own status and about text (friends see them; changes go up as `fc-profile`). */
+  declare profile: OwnProfile;
   /** The exported backup text, once made. */
   declare backup: string;
   /** The outcome of the last backup action, shown to the user. */
@@ -117,6 +125,7 @@ export class FriendsChatSettings extends LitElement {
     this.receipts = true;
     this.notify = false;
     this.previews = false;
+    this.profile = { status: 'available', statusText: '', about: '' };
     this.backup = '';
     this.message = '';
   }
@@ -130,6 +139,21 @@ export class FriendsChatSettings extends LitElement {
           ${s.displayName}
           <input name="name" .value=${this.displayName} maxlength="64" autocomplete="nickname" @change=${(e: Event) => this.#change({ displayName: (e.target as HTMLInputElement).value.trim() })} />
         </label>
+        <label>
+          ${s.status}
+          <select name="status" @change=${(e: Event) => this.#profile({ status: (e.target as HTMLSelectElement).value as Status })}>
+            ${(['available', 'away', 'busy', 'invisible'] as const).map((v) => html`<option value=${v} ?selected=${this.profile.status === v}>${s.statuses[v]}</option>`)}
+          </select>
+        </label>
+        <label>
+          ${s.statusText}
+          <input name="status-text" .value=${this.profile.statusText} maxlength="80" autocomplete="off" @change=${(e: Event) => this.#profile({ statusText: (e.target as HTMLInputElement).value.trim() })} />
+        </label>
+        <label>
+          ${s.about}
+          <textarea name="about" class="about" maxlength="300" .value=${this.profile.about} @change=${(e: Event) => this.#profile({ about: (e.target as HTMLTextAreaElement).value.trim() })}></textarea>
+        </label>
+        <p class="note">${s.statusHelp}</p>
         <label>
           ${s.theme}
           <select name="theme" @change=${(e: Event) => this.#change({ theme: (e.target as HTMLSelectElement).value as SettingsChange['theme'] })}>
@@ -191,6 +215,10 @@ export class FriendsChatSettings extends LitElement {
 
   #change(change: SettingsChange): void {
     this.dispatchEvent(new UiEvent('fc-settings', change));
+  }
+
+  #profile(change: Partial<OwnProfile>): void {
+    this.dispatchEvent(new UiEvent('fc-profile', change));
   }
 
   #export(event: SubmitEvent): void {

@@ -1,4 +1,5 @@
 import type { Lang } from '../i18n/index.js';
+import type { OwnProfile } from '../model/index.js';
 
 /** A setting the user changed in the settings panel. */
 export interface SettingsChange {
@@ -36,6 +37,8 @@ export interface UiEventDetails {
   'fc-load-older': null;
   'fc-load-newer': null;
   'fc-settings': SettingsChange;
+  /** The own status, status text or about text changed in the settings. */
+  'fc-profile': Partial<OwnProfile>;
   'fc-export': { passphrase: string };
   'fc-import': { backup: string; passphrase: string };
   'fc-create-group': { name: string; members: string[] };

@@ -6,6 +6,8 @@ export interface Translation {
   title: string;
   status: { connecting: string; online: string; offline: string; starting: string };
   presence: { online: string; offline: string; connecting: string };
+  /** A friend's status next to their presence (an invisible friend shows as offline). */
+  friendStatus: { away: string; busy: string };
   yourId: string;
   copy: string;
   copied: string;
@@ -69,6 +71,12 @@ export interface Translation {
     close: string;
     title: string;
     displayName: string;
+    /** The own status: shown to friends only. */
+    status: string;
+    statuses: { available: string; away: string; busy: string; invisible: string };
+    statusText: string;
+    about: string;
+    statusHelp: string;
     theme: string;
     themes: { auto: string; light: string; dark: string };
     language: string;

@@ -6,6 +6,18 @@
 
 export type Presence = 'online' | 'offline' | 'connecting';
 
+/** What a user tells friends of their availability; `invisible`: friends see them offline. */
+export type Status = 'available' | 'away' | 'busy' | 'invisible';
+
+/** The own status and about text, as `updateProfile` sets and `ownProfile` reads them. */
+export interface OwnProfile {
+  status: Status;
+  /** At most 80 characters. */
+  statusText: string;
+  /** At most 300 characters. */
+  about: string;
+}
+
 /** `fork`: a friend signed two different entries for one place in their history (kept as evidence). */
 export type SecurityWarningReason = 'handshake-failed' | 'key-changed' | 'bad-frame' | 'flood' | 'replayed-offer' | 'fork';
 
@@ -144,5 +156,10 @@ export interface FriendInfo {
   keyChanged: boolean;
   /** The request used one of our invites. No proof of who sent it: anyone who saw the link can redeem it. */
   viaInvite: boolean;
+  /** `offline` too while a friend is invisible, even though messages still arrive. */
   presence: Presence;
+  /** What a friend last told of themselves (friends only; '' or `available` for anyone else). An invisible friend reads `available`. Peer text: show it as text. */
+  status: Exclude<Status, 'invisible'>;
+  statusText: string;
+  about: string;
 }

@@ -23,6 +23,7 @@ export const FrameType = {
   FileCancel: 0x32,
   GroupHeads: 0x40,
   GroupEntries: 0x41,
+  Status: 0x50,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 

@@ -11,6 +11,8 @@ export const Keyspace = {
   contacts: 'contacts',
   contact: (id: string): string => `contact:${id}`,
   invites: 'invites',
+  /** The own status, status text and about text (sent to friends only). */
+  ownProfile: 'own-profile',
   /** Profiles whose request was declined: ID → until when a new request from them is ignored. */
   declined: 'declined',
   /** One conversation log: `index`, `dir`, `page:<n>` records, and `forks` (evidence). */
