@@ -4,8 +4,9 @@ import { Backoff } from '../../util/backoff.js';
 import { toHex } from '../../util/bytes.js';
 import type { Channel } from '../channel.js';
 import { ExtraRegistrations } from '../extra-registrations.js';
+import { RtcCall, isCandidate } from '../rtc-call.js';
 import { RtcChannel } from '../rtc-channel.js';
-import { onIncomingChannel, rtcConfig } from '../rtc-offer.js';
+import { onIncomingChannel } from '../rtc-offer.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { SignalingEvents } from '../signaling-events.js';
 import { PeerjsSocket, type PeerjsServer, type RelayedMessage } from './peerjs-socket.js';
@@ -29,15 +30,9 @@ interface Call {
   remoteId: string;
   connectionId: string;
   dialer: boolean;
-  pc: RTCPeerConnection;
-  /** The other side's SDP came (a second one is a replay). */
-  remote: boolean;
-  /** The other side's candidates that came before its SDP was applied. */
-  early: RTCIceCandidateInit[] | null;
+  rtc: RtcCall;
   /** Our candidates gathered before our SDP went out (a PeerJS peer wants the SDP first). */
   outbox: RTCIceCandidateInit[] | null;
-  timer: ReturnType<typeof setTimeout>;
-  fail(error: FriendsChatError): void;
 }
 
 /**
@@ -100,29 +95,23 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
       }
       let call: Call;
       try {
-        const connectionId = `dc_${toHex(randomBytes(8))}`;
-        const pc = new RTCPeerConnection(rtcConfig(this.#options));
-        // PeerJS names the channel after the connection; `reliable` is an ordered channel.
-        const dc = pc.createDataChannel(connectionId, { ordered: true });
-        call = this.#track(remoteId, connectionId, pc, true, reject);
-        dc.addEventListener('open', () => {
-          if (this.#finish(call)) resolve(this.#channel(call, dc));
-        }, { once: true });
+        call = this.#track(remoteId, `dc_${toHex(randomBytes(8))}`, true, reject);
       } catch (error) {
         reject(toFriendsChatError(error, 'connection-failed'));
         return;
       }
+      const { pc } = call.rtc;
       void (async () => {
         try {
-          await call.pc.setLocalDescription(await call.pc.createOffer());
-          if (!this.#calls.has(key(call))) return;
-          this.#sendSdp(call, 'OFFER', {
-            label: call.connectionId,
-            reliable: true,
-            serialization: SERIALIZATION,
-          });
+          // PeerJS names the channel after the connection; `reliable` is an ordered channel.
+          const dc = pc.createDataChannel(call.connectionId, { ordered: true });
+          dc.addEventListener('open', () => {
+            if (call.rtc.open()) resolve(this.#channel(call, dc));
+          }, { once: true });
+          await pc.setLocalDescription(await pc.createOffer());
+          if (!call.rtc.ended) this.#sendSdp(call, 'OFFER', { label: call.connectionId, reliable: true, serialization: SERIALIZATION });
         } catch (error) {
-          call.fail(toFriendsChatError(error, 'connection-failed'));
+          call.rtc.fail(toFriendsChatError(error, 'connection-failed'));
         }
       })();
     });
@@ -135,7 +124,7 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
     this.#dropSocket();
     this.#extra.close();
     this.#setState('offline');
-    for (const call of [...this.#calls.values()]) call.fail(new FriendsChatError('connection-failed', 'signaling closed'));
+    for (const call of [...this.#calls.values()]) call.rtc.fail(new FriendsChatError('connection-failed', 'signaling closed'));
     for (const channel of [...this.#open]) channel.close();
     this.clear();
   }
@@ -178,7 +167,7 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
       if (type === 'EXPIRE' || type === 'LEAVE') {
         // EXPIRE: our offer waited at the server for a peer that never came.
         for (const call of [...this.#calls.values()]) {
-          if (call.remoteId === src) call.fail(new FriendsChatError('connection-failed', 'peer is not online'));
+          if (call.remoteId === src) call.rtc.fail(new FriendsChatError('connection-failed', 'peer is not online'));
         }
         return;
       }
@@ -186,11 +175,9 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
       if (!call) return;
       if (type === 'ANSWER') {
         const sdp = sessionDescription(payload.sdp, 'answer');
-        if (call.dialer && !call.remote && sdp) void this.#applyRemote(call, sdp);
+        if (call.dialer && sdp) void call.rtc.applyRemote(sdp);
       } else if (type === 'CANDIDATE' && isCandidate(payload.candidate)) {
-        if (call.early) call.early.push(payload.candidate);
-        // A candidate that does not apply is one path fewer, not a failed call.
-        else call.pc.addIceCandidate(payload.candidate).catch(() => {});
+        call.rtc.addCandidate(payload.candidate);
       }
     } catch (error) {
       this.emitError(new FriendsChatError('signaling-failed', 'bad message from the signaling server', { cause: error }));
@@ -211,68 +198,54 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
     this.#seenOffers.add(seen);
     if (this.#seenOffers.size > MAX_SEEN_OFFERS) this.#seenOffers.delete(this.#seenOffers.values().next().value!);
     if (this.#pendingIncoming >= MAX_PENDING_INCOMING) return;
-    const pc = new RTCPeerConnection(rtcConfig(this.#options));
-    const call = this.#track(src, connectionId, pc, false, () => {});
+    const call = this.#track(src, connectionId, false, () => {});
+    const { pc } = call.rtc;
     onIncomingChannel(pc, (dc) => {
       // A second channel on the same connection is not PeerJS's, nor ours.
-      if (this.#finish(call)) this.emitChannel(this.#channel(call, dc));
+      if (call.rtc.open()) this.emitChannel(this.#channel(call, dc));
       else dc.close();
     });
     void (async () => {
-      if (!(await this.#applyRemote(call, sdp))) return;
+      if (!(await call.rtc.applyRemote(sdp))) return;
       try {
         await pc.setLocalDescription(await pc.createAnswer());
-        if (this.#calls.has(key(call))) this.#sendSdp(call, 'ANSWER', {});
+        if (!call.rtc.ended) this.#sendSdp(call, 'ANSWER', {});
       } catch (error) {
-        call.fail(toFriendsChatError(error, 'connection-failed'));
+        call.rtc.fail(toFriendsChatError(error, 'connection-failed'));
       }
     })();
   }
 
-  /** Registers a call: trickles our candidates, times out, cleans up on failure. */
-  #track(remoteId: string, connectionId: string, pc: RTCPeerConnection, dialer: boolean, reject: (error: FriendsChatError) => void): Call {
+  /** Registers a call: its candidates go out after its SDP; it leaves the map however it ends. */
+  #track(remoteId: string, connectionId: string, dialer: boolean, reject: (error: FriendsChatError) => void): Call {
+    const id = `${remoteId} ${connectionId}`;
     const call: Call = {
       remoteId,
       connectionId,
       dialer,
-      pc,
-      remote: false,
-      early: [],
       outbox: [],
-      timer: setTimeout(() => call.fail(new FriendsChatError('connection-failed', 'timed out connecting to peer')), this.#options.openTimeout ?? 15000),
-      fail: (error) => {
-        if (!this.#finish(call)) return;
-        pc.close();
-        reject(error);
-      },
+      rtc: new RtcCall({
+        ...this.#options,
+        timeout: this.#options.openTimeout ?? 15000,
+        onCandidate: (candidate) => {
+          if (call.outbox) call.outbox.push(candidate);
+          else this.#sendCandidate(call, candidate);
+        },
+        onEnd: (error) => {
+          this.#calls.delete(id);
+          if (!dialer) this.#pendingIncoming--;
+          if (error) reject(error);
+        },
+      }),
     };
-    this.#calls.set(key(call), call);
+    this.#calls.set(id, call);
     if (!dialer) this.#pendingIncoming++;
-    pc.addEventListener('icecandidate', (event) => {
-      // The end-of-candidates marker is not sent: PeerJS does not send it either.
-      if (!event.candidate?.candidate || !this.#calls.has(key(call))) return;
-      const candidate = event.candidate.toJSON();
-      if (call.outbox) call.outbox.push(candidate);
-      else this.#sendCandidate(call, candidate);
-    });
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'failed') call.fail(new FriendsChatError('connection-failed', 'could not reach the peer'));
-    });
     return call;
-  }
-
-  /** Forgets a call; false when it was already finished. */
-  #finish(call: Call): boolean {
-    if (this.#calls.get(key(call)) !== call) return false;
-    clearTimeout(call.timer);
-    this.#calls.delete(key(call));
-    if (!call.dialer) this.#pendingIncoming--;
-    return true;
   }
 
   /** Our SDP (PeerJS's `{sdp, type: 'data', connectionId}` payload), then the candidates it held back. */
   #sendSdp(call: Call, type: 'OFFER' | 'ANSWER', extra: Record<string, unknown>): void {
-    const { type: sdpType, sdp } = call.pc.localDescription!;
+    const { type: sdpType, sdp } = call.rtc.pc.localDescription!;
     this.#socket?.send(type, call.remoteId, { sdp: { type: sdpType, sdp }, type: 'data', connectionId: call.connectionId, ...extra });
     for (const candidate of call.outbox ?? []) this.#sendCandidate(call, candidate);
     call.outbox = null;
@@ -282,24 +255,9 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
     this.#socket?.send('CANDIDATE', call.remoteId, { candidate, type: 'data', connectionId: call.connectionId });
   }
 
-  /** The other side's SDP, then the candidates that came before it; false (and failed) when it does not apply. */
-  async #applyRemote(call: Call, sdp: RTCSessionDescriptionInit): Promise<boolean> {
-    call.remote = true;
-    try {
-      await call.pc.setRemoteDescription(sdp);
-    } catch (error) {
-      call.fail(toFriendsChatError(error, 'connection-failed'));
-      return false;
-    }
-    const early = call.early ?? [];
-    call.early = null;
-    for (const candidate of early) call.pc.addIceCandidate(candidate).catch(() => {});
-    return true;
-  }
-
   #channel(call: Call, dc: RTCDataChannel): RtcChannel {
     const channel: RtcChannel = new RtcChannel({
-      pc: call.pc,
+      pc: call.rtc.pc,
       dc,
       remoteId: call.remoteId,
       initiator: call.dialer,
@@ -316,19 +274,9 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
   }
 }
 
-function key(call: Call): string {
-  return `${call.remoteId} ${call.connectionId}`;
-}
-
 /** PeerJS sends `{type, sdp}` objects; anything else is not a session description. */
 function sessionDescription(value: unknown, type: 'offer' | 'answer'): RTCSessionDescriptionInit | null {
   if (typeof value !== 'object' || value === null) return null;
   const { type: kind, sdp } = value as { type?: unknown; sdp?: unknown };
   return kind === type && typeof sdp === 'string' && sdp.startsWith('v=0') ? { type, sdp } : null;
-}
-
-function isCandidate(value: unknown): value is RTCIceCandidateInit {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return typeof c.candidate === 'string' && c.candidate.length < 2048;
 }
