@@ -25,6 +25,8 @@ export class RtcCall {
   #early: RTCIceCandidateInit[] | null = [];
   #remote = false;
   #ended = false;
+  /** An open channel waiting for the other side's SDP to be reported applied. */
+  #opened: (() => void) | null = null;
 
   /** Throws if the browser refuses the configuration. */
   constructor(options: RtcCallOptions) {
@@ -59,6 +61,9 @@ export class RtcCall {
     const early = this.#early ?? [];
     this.#early = null;
     for (const candidate of early) this.addCandidate(candidate);
+    const opened = this.#opened;
+    this.#opened = null;
+    if (opened) this.open(opened);
     return true;
   }
 
@@ -69,10 +74,21 @@ export class RtcCall {
     else this.pc.addIceCandidate(candidate).catch(() => {});
   }
 
-  /** The data channel opened: the call is done. False when it had already ended. */
-  open(): boolean {
-    if (!this.#end()) return false;
+  /**
+   * The data channel opened: the call ends and `opened` runs, once the other side's SDP is
+   * applied. (The dialler's channel can open a moment before the browser reports the answer
+   * set, with `remoteDescription` still null, and the session binds both descriptions'
+   * fingerprints.) False when the call had already ended or has a channel already.
+   */
+  open(opened: () => void): boolean {
+    if (this.#ended || this.#opened) return false;
+    if (this.#early) {
+      this.#opened = opened;
+      return true;
+    }
+    this.#end();
     this.#onEnd(null);
+    opened();
     return true;
   }
 

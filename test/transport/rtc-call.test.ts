@@ -32,8 +32,10 @@ describe('RtcCall: one call with trickled candidates', () => {
     } finally {
       clearInterval(late);
     }
-    expect(a.open()).to.equal(true);
-    expect(a.open()).to.equal(false);
+    const opened: string[] = [];
+    expect(a.open(() => opened.push('first'))).to.equal(true);
+    expect(a.open(() => opened.push('second'))).to.equal(false);
+    expect(opened).to.deep.equal(['first']);
     a.fail(new FriendsChatError('connection-failed', 'too late'));
     expect(ends.a).to.deep.equal([null]);
     expect(a.pc.connectionState).to.not.equal('closed');
@@ -49,11 +51,27 @@ describe('RtcCall: one call with trickled candidates', () => {
     expect(ends.a[0]?.message).to.match(/timed out/);
     expect(a.ended).to.equal(true);
     expect(a.pc.connectionState).to.equal('closed');
-    expect(a.open()).to.equal(false);
+    expect(a.open(() => {})).to.equal(false);
     expect(await b.applyRemote({ type: 'offer', sdp: 'v=0\r\nnot an offer\r\n' })).to.equal(false);
     expect(ends.b.map((e) => e?.code)).to.deep.equal(['connection-failed']);
     await new Promise((r) => setTimeout(r, 300));
     expect(ends.b.length, 'ended once, not again on the timeout').to.equal(1);
+  });
+
+  it('hands over a channel that opened before the other side’s SDP was reported applied only once it is', async () => {
+    const { a, ends } = pair();
+    const other = new RTCPeerConnection({ iceServers: [] });
+    other.createDataChannel('x');
+    await other.setLocalDescription(await other.createOffer());
+    const opened: (string | null)[] = [];
+    expect(a.open(() => opened.push(a.pc.remoteDescription?.type ?? null))).to.equal(true);
+    expect(opened).to.deep.equal([]);
+    expect(a.ended).to.equal(false);
+    expect(await a.applyRemote(other.localDescription!)).to.equal(true);
+    expect(opened).to.deep.equal(['offer']);
+    expect(ends.a).to.deep.equal([null]);
+    other.close();
+    a.pc.close();
   });
 
   it('checks a relayed candidate’s shape', () => {

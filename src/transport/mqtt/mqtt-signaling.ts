@@ -131,9 +131,7 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
           const dc = pc.createDataChannel('friends-chat', { ordered: true });
           dc.addEventListener(
             'open',
-            () => {
-              if (tracked.rtc.open()) resolve(new RtcChannel({ pc, dc, remoteId, initiator: true, report: (e) => this.emitError(e) }));
-            },
+            () => tracked.rtc.open(() => resolve(new RtcChannel({ pc, dc, remoteId, initiator: true, report: (e) => this.emitError(e) }))),
             { once: true },
           );
           await pc.setLocalDescription(await pc.createOffer());
@@ -231,8 +229,7 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
     }
     const { pc } = call.rtc;
     onIncomingChannel(pc, (dc) => {
-      if (call.rtc.open()) this.emitChannel(new RtcChannel({ pc, dc, remoteId, initiator: false, report: (e) => this.emitError(e) }));
-      else dc.close();
+      if (!call.rtc.open(() => this.emitChannel(new RtcChannel({ pc, dc, remoteId, initiator: false, report: (e) => this.emitError(e) })))) dc.close();
     });
     if (!(await call.rtc.applyRemote({ type: 'offer', sdp: body.s }))) return;
     try {

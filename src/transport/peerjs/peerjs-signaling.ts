@@ -105,9 +105,7 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
         try {
           // PeerJS names the channel after the connection; `reliable` is an ordered channel.
           const dc = pc.createDataChannel(call.connectionId, { ordered: true });
-          dc.addEventListener('open', () => {
-            if (call.rtc.open()) resolve(this.#channel(call, dc));
-          }, { once: true });
+          dc.addEventListener('open', () => call.rtc.open(() => resolve(this.#channel(call, dc))), { once: true });
           await pc.setLocalDescription(await pc.createOffer());
           if (!call.rtc.ended) this.#sendSdp(call, 'OFFER', { label: call.connectionId, reliable: true, serialization: SERIALIZATION });
         } catch (error) {
@@ -202,8 +200,7 @@ export class PeerjsSignaling extends SignalingEvents implements Signaling {
     const { pc } = call.rtc;
     onIncomingChannel(pc, (dc) => {
       // A second channel on the same connection is not PeerJS's, nor ours.
-      if (call.rtc.open()) this.emitChannel(this.#channel(call, dc));
-      else dc.close();
+      if (!call.rtc.open(() => this.emitChannel(this.#channel(call, dc)))) dc.close();
     });
     void (async () => {
       if (!(await call.rtc.applyRemote(sdp))) return;
