@@ -1,10 +1,9 @@
-// One self-contained, minified ES module: lit, peerjs, @noble/*, idb-keyval and our code.
+// One self-contained, minified ES module: lit, u8-mqtt, @noble/*, idb-keyval and our code.
 // Reproducible: no timestamps, no absolute paths, deterministic chunking (there is one chunk).
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
-import { peerjsSlim } from './tools/peerjs-slim.mjs';
 import { sha2Constants } from './tools/sha2-constants.mjs';
 import { u8MqttSlim } from './tools/u8-mqtt-slim.mjs';
 import { leanQrSlim } from './tools/lean-qr-slim.mjs';
@@ -23,10 +22,9 @@ const bundle = {
     inlineDynamicImports: true,
     generatedCode: 'es2015',
   },
-  treeshake: { moduleSideEffects: (id) => !id.includes('node_modules') || /peerjs/.test(id) },
+  treeshake: { moduleSideEffects: (id) => !id.includes('node_modules') },
   plugins: [
     sha2Constants(),
-    peerjsSlim(),
     u8MqttSlim(),
     leanQrSlim(),
     nobleSharedUtils(),

@@ -9,7 +9,6 @@ import { fromRollup } from '@web/dev-server-rollup';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startPeerServer } from './tools/peer-server.mjs';
-import { peerjsSlimForTests } from './tools/peerjs-slim.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/chromium.mjs';
 import { browserPlan } from './tools/firefox.mjs';
 import { startStaticServer } from './tools/static-server.mjs';
@@ -113,7 +112,17 @@ export default {
         }
       },
     },
-    peerjsSlimForTests(),
+    {
+      // The peerjs library plays a vanilla PeerJS peer in some tests (friends-chat has its own
+      // client). Its webrtc-adapter (and that one's CommonJS sdp) and binarypack are replaced
+      // by the stand-ins in test/helpers/peerjs/, which load as plain ES modules.
+      name: 'friends-chat-test-peerjs',
+      resolveImport({ source }) {
+        if (source === 'webrtc-adapter') return '/test/helpers/peerjs/webrtc-adapter.ts';
+        if (source === 'peerjs-js-binarypack') return '/test/helpers/peerjs/binarypack.ts';
+        return undefined;
+      },
+    },
     commonjs({ include: ['**/node_modules/axe-core/**', '**/node_modules/jsqr/**'] }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],

@@ -1,14 +1,13 @@
-// Bundles bench/bench-page.ts (the widget's sources plus raw PeerJS) for the benchmark page.
+// Bundles bench/bench-page.ts (the widget's sources plus the peerjs library, whole, as the
+// raw baseline) for the benchmark page.
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
-import { peerjsSlim } from '../tools/peerjs-slim.mjs';
 
 export default {
   input: 'bench/bench-page.ts',
   output: { file: 'bench/tmp/bench.js', format: 'es', inlineDynamicImports: true },
   plugins: [
-    peerjsSlim(),
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     commonjs({ include: /node_modules/ }),
     esbuild({ include: /\.[jt]s$/, exclude: [], target: 'es2022', tsconfig: 'tsconfig.json', minify: !process.env.BENCH_NO_MINIFY }),

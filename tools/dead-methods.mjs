@@ -1,4 +1,4 @@
-// Shared by the bundle's library trims (tools/peerjs-dead.mjs, tools/u8-mqtt-slim.mjs): the
+// Shared by the bundle's library trims (tools/u8-mqtt-slim.mjs, tools/lean-qr-slim.mjs): the
 // bodies of methods friends-chat never reaches become one line that throws, so they leave the
 // bundle and, should one ever be reached, it fails loudly. A class is found by a line only it
 // contains, not by its (bundler-generated) name; every listed method must be found, or the

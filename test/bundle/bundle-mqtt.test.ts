@@ -3,8 +3,8 @@ import { uniqueProfile, waitUntil } from '../helpers/env.js';
 import { mqttEnv } from '../transport/mqtt-env.js';
 import type {} from '../../src/elements/friends-chat.js';
 
-// The built bundle, not the sources: the build trims its libraries (tools/*-slim.mjs,
-// tools/peerjs-quiet.mjs) and computes noble's SHA-2 tables (tools/sha2-constants.mjs), so
+// The built bundle, not the sources: the build trims its libraries (tools/*-slim.mjs)
+// and computes noble's SHA-2 tables (tools/sha2-constants.mjs), so
 // the code that runs here is only ever tested here and in the interop run.
 
 /** The element as the bundle defines it (the same public type as the sources'). */

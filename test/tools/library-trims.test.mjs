@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dropLeanQrCanvas } from '../../tools/lean-qr-slim.mjs';
 import { dropDeadU8Mqtt } from '../../tools/u8-mqtt-slim.mjs';
-import { dropDeadPeerjs } from '../../tools/peerjs-dead.mjs';
 
 const installed = (path) => readFileSync(new URL(`../../node_modules/${path}`, import.meta.url), 'utf8');
 
@@ -33,7 +32,6 @@ test('lean-qr without its canvas drawing gives the same QR codes', async () => {
 
 test('a trim whose method is gone fails instead of silently trimming less', () => {
   assert.throws(() => dropDeadU8Mqtt(installed('u8-mqtt/esm/web/basic-v4.js').replace('with_autoreconnect(', 'with_auto_reconnect(')), /u8-mqtt: expected \d+ methods to drop/);
-  assert.throws(() => dropDeadPeerjs(installed('peerjs/dist/bundler.mjs').replace('listAllPeers(', 'listPeers(')), /PeerJS: expected \d+ methods to drop/);
   assert.throws(() => dropLeanQrCanvas(installed('lean-qr/nano.mjs').replace('toCanvas(', 'draw(')), /lean-qr-slim/);
 });
 

@@ -3,7 +3,9 @@ import type { Keypair } from '../../crypto/x25519.js';
 import { FriendsChatError, toFriendsChatError } from '../../errors.js';
 import { fromUtf8, toHex, utf8 } from '../../util/bytes.js';
 import type { Channel } from '../channel.js';
+import { RtcCall, isCandidate } from '../rtc-call.js';
 import { RtcChannel } from '../rtc-channel.js';
+import { onIncomingChannel } from '../rtc-offer.js';
 import type { Signaling, SignalingState } from '../signaling.js';
 import { ExtraRegistrations } from '../extra-registrations.js';
 import { SignalingEvents } from '../signaling-events.js';
@@ -50,14 +52,10 @@ const MAX_SEEN_CALLS = 512;
 interface Call {
   dialer: boolean;
   keys: CallKeys;
-  pc: RTCPeerConnection;
+  rtc: RtcCall;
   /** The other side's topic: where our answer and candidates go. */
   peerTopic: string;
   seq: number;
-  /** Candidates that arrived before the remote description was set. */
-  early: RTCIceCandidateInit[] | null;
-  timer: ReturnType<typeof setTimeout>;
-  fail(error: FriendsChatError): void;
 }
 
 /**
@@ -122,33 +120,26 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
     if (this.#closed || this.state !== 'online') throw new FriendsChatError('connection-failed', 'not connected to the MQTT broker');
     if (!isRendezvousId(remoteId)) throw new FriendsChatError('bad-input', 'an MQTT rendezvous ID must be 16–64 lower-case hex digits');
     const peerTopic = signalingTopic(remoteId);
-    const pc = this.#peer();
-    const dc = pc.createDataChannel('friends-chat', { ordered: true });
     return new Promise<Channel>((resolve, reject) => {
       void (async () => {
         let call: Call | undefined;
         try {
           // The keys first: the call is tracked (and its candidates sent) right after the offer.
           const next = await newCall(peerTopic, this.#o.keys?.peerKey?.(remoteId));
-          await pc.setLocalDescription(await pc.createOffer());
-          const body = utf8(JSON.stringify({ r: this.#localId, s: pc.localDescription!.sdp }));
-          const sealed = sealOffer(next, peerTopic, body);
-          call = this.#track(sealed.call, { dialer: true, keys: sealed.keys, pc, peerTopic, seq: 1, early: [] }, reject);
+          const tracked = (call = this.#track(next.call, { dialer: true, keys: next.keys, peerTopic }, reject));
+          const { pc } = tracked.rtc;
+          const dc = pc.createDataChannel('friends-chat', { ordered: true });
           dc.addEventListener(
             'open',
-            () => {
-              if (!this.#finish(sealed.call)) return;
-              resolve(new RtcChannel({ pc, dc, remoteId, initiator: true, report: (e) => this.emitError(e) }));
-            },
+            () => tracked.rtc.open(() => resolve(new RtcChannel({ pc, dc, remoteId, initiator: true, report: (e) => this.emitError(e) }))),
             { once: true },
           );
-          await this.#connection!.publish(peerTopic, sealed.frame, 0);
+          await pc.setLocalDescription(await pc.createOffer());
+          const body = utf8(JSON.stringify({ r: this.#localId, s: pc.localDescription!.sdp }));
+          await this.#connection!.publish(peerTopic, sealOffer(next, peerTopic, body).frame, 0);
         } catch (error) {
-          if (call) call.fail(toFriendsChatError(error, 'connection-failed'));
-          else {
-            pc.close();
-            reject(toFriendsChatError(error, 'connection-failed'));
-          }
+          if (call) call.rtc.fail(toFriendsChatError(error, 'connection-failed'));
+          else reject(toFriendsChatError(error, 'connection-failed'));
         }
       })();
     });
@@ -157,51 +148,38 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const call of [...this.#calls.values()]) call.fail(new FriendsChatError('connection-failed', 'signaling closed'));
+    for (const call of [...this.#calls.values()]) call.rtc.fail(new FriendsChatError('connection-failed', 'signaling closed'));
     this.#extra.close();
     this.#connection?.close(); // reports 'offline' once, when it was not already
     this.clear();
   }
 
 
-  #peer(): RTCPeerConnection {
-    return new RTCPeerConnection({ iceServers: this.#o.iceServers, iceTransportPolicy: this.#o.relayOnly ? 'relay' : 'all' });
-  }
-
-  /** Registers a call under its ID: trickles our candidates, times out, cleans up on failure. */
-  #track(callId: Uint8Array, init: Omit<Call, 'timer' | 'fail'>, reject: (error: FriendsChatError) => void): Call {
+  /** Registers a call under its ID: trickles our candidates; it leaves the map however it ends. */
+  #track(callId: Uint8Array, init: Omit<Call, 'rtc' | 'seq'>, reject: (error: FriendsChatError) => void): Call {
     const id = toHex(callId);
     const call: Call = {
       ...init,
-      timer: setTimeout(() => call.fail(new FriendsChatError('connection-failed', 'timed out connecting to peer')), this.#o.openTimeout ?? 15000),
-      fail: (error) => {
-        if (!this.#finish(callId)) return;
-        init.pc.close();
-        reject(error);
-      },
+      seq: 1,
+      rtc: new RtcCall({
+        ...this.#o,
+        timeout: this.#o.openTimeout ?? 15000,
+        onCandidate: (candidate) => {
+          const kind = call.dialer ? KIND_FROM_DIALER : KIND_FROM_ANSWERER;
+          const key = call.dialer ? call.keys.dialer : call.keys.answerer;
+          const frame = sealFrame(key, kind, callId, call.seq++, call.peerTopic, utf8(JSON.stringify({ c: candidate })));
+          this.#connection?.publish(call.peerTopic, frame, 0).catch((error) => this.emitError(error));
+        },
+        onEnd: (error) => {
+          this.#calls.delete(id);
+          if (!init.dialer) this.#incoming--;
+          if (error) reject(error);
+        },
+      }),
     };
     this.#calls.set(id, call);
-    init.pc.addEventListener('icecandidate', (event) => {
-      // The end-of-candidates marker is not sent: the other side does not need it.
-      if (!this.#calls.has(id) || !event.candidate) return;
-      const candidate = event.candidate.toJSON();
-      const kind = call.dialer ? KIND_FROM_DIALER : KIND_FROM_ANSWERER;
-      const key = call.dialer ? call.keys.dialer : call.keys.answerer;
-      const frame = sealFrame(key, kind, callId, call.seq++, call.peerTopic, utf8(JSON.stringify({ c: candidate })));
-      this.#connection?.publish(call.peerTopic, frame, 0).catch((error) => this.emitError(error));
-    });
+    if (!init.dialer) this.#incoming++;
     return call;
-  }
-
-  /** Forgets a call; false when it was already finished. */
-  #finish(callId: Uint8Array): boolean {
-    const id = toHex(callId);
-    const call = this.#calls.get(id);
-    if (!call) return false;
-    clearTimeout(call.timer);
-    this.#calls.delete(id);
-    if (!call.dialer) this.#incoming--;
-    return true;
   }
 
   async #receive(payload: Uint8Array): Promise<void> {
@@ -220,17 +198,10 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
     const plaintext = decrypt(call.dialer ? call.keys.answerer : call.keys.dialer, frame, topic);
     const body = plaintext && parseBody(plaintext);
     if (!body) return;
-    try {
-      if (frame.kind === KIND_ANSWER) {
-        if (!call.dialer || call.early === null || typeof body.s !== 'string') return;
-        await call.pc.setRemoteDescription({ type: 'answer', sdp: body.s });
-        await this.#flushEarly(call);
-      } else if (isCandidate(body.c)) {
-        if (call.early) call.early.push(body.c);
-        else await call.pc.addIceCandidate(body.c);
-      }
-    } catch (error) {
-      call.fail(toFriendsChatError(error, 'connection-failed'));
+    if (frame.kind === KIND_ANSWER) {
+      if (call.dialer && typeof body.s === 'string') await call.rtc.applyRemote({ type: 'answer', sdp: body.s });
+    } else if (isCandidate(body.c)) {
+      call.rtc.addCandidate(body.c);
     }
   }
 
@@ -248,34 +219,26 @@ export class MqttSignaling extends SignalingEvents implements Signaling {
     this.#seen.add(id);
     if (this.#seen.size > MAX_SEEN_CALLS) this.#seen.delete(this.#seen.values().next().value!);
     if (this.#incoming >= MAX_PENDING_INCOMING) return;
-    this.#incoming++;
     const remoteId = body.r;
-    const pc = this.#peer();
-    const call = this.#track(frame.call, { dialer: false, keys: opened.keys, pc, peerTopic: signalingTopic(remoteId), seq: 1, early: [] }, () => {});
-    pc.addEventListener('datachannel', (event) => {
-      const dc = event.channel;
-      const emit = (): void => {
-        if (!this.#finish(frame.call)) return;
-        this.emitChannel(new RtcChannel({ pc, dc, remoteId, initiator: false, report: (e) => this.emitError(e) }));
-      };
-      if (dc.readyState === 'open') emit();
-      else dc.addEventListener('open', emit, { once: true });
-    });
+    let call: Call;
     try {
-      await pc.setRemoteDescription({ type: 'offer', sdp: body.s });
+      call = this.#track(frame.call, { dialer: false, keys: opened.keys, peerTopic: signalingTopic(remoteId) }, () => {});
+    } catch (error) {
+      this.emitError(error);
+      return;
+    }
+    const { pc } = call.rtc;
+    onIncomingChannel(pc, (dc) => {
+      if (!call.rtc.open(() => this.emitChannel(new RtcChannel({ pc, dc, remoteId, initiator: false, report: (e) => this.emitError(e) })))) dc.close();
+    });
+    if (!(await call.rtc.applyRemote({ type: 'offer', sdp: body.s }))) return;
+    try {
       await pc.setLocalDescription(await pc.createAnswer());
       const answer = sealFrame(opened.keys.answerer, KIND_ANSWER, frame.call, 0, call.peerTopic, utf8(JSON.stringify({ s: pc.localDescription!.sdp })));
       await this.#connection?.publish(call.peerTopic, answer, 0);
-      await this.#flushEarly(call);
     } catch (error) {
-      call.fail(toFriendsChatError(error, 'connection-failed'));
+      call.rtc.fail(toFriendsChatError(error, 'connection-failed'));
     }
-  }
-
-  async #flushEarly(call: Call): Promise<void> {
-    const early = call.early ?? [];
-    call.early = null;
-    for (const candidate of early) await call.pc.addIceCandidate(candidate);
   }
 }
 
@@ -286,10 +249,4 @@ function parseBody(bytes: Uint8Array): { r?: unknown; s?: unknown; c?: unknown }
   } catch {
     return null;
   }
-}
-
-function isCandidate(value: unknown): value is RTCIceCandidateInit {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return typeof c.candidate === 'string' && c.candidate.length < 2048;
 }

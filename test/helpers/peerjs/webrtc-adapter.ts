@@ -1,8 +1,8 @@
 /**
- * Stands in for `webrtc-adapter` inside PeerJS (the build aliases it here). PeerJS only
- * reads `browserDetails` from it, to refuse browsers too old for WebRTC; the adapter's
- * polyfills are for such browsers and for media, which friends-chat does not use. The
- * detection follows the adapter's: the vendor's API first, then the version in the UA.
+ * Stands in for `webrtc-adapter` inside the peerjs library that tests load
+ * (web-test-runner.config.mjs). PeerJS only reads `browserDetails` from it, to refuse
+ * browsers too old for WebRTC; the adapter's polyfills are for such browsers and for
+ * media. The detection follows the adapter's: the vendor's API first, then the version in the UA.
  */
 function detect(): { browser: string; version: number | null } {
   if (typeof window === 'undefined' || typeof navigator === 'undefined') return { browser: 'Not a browser.', version: null };
