@@ -137,6 +137,7 @@ export class ChatEngine {
       this.#mailbox = sink;
       this.#mailroom = new Mailroom({
         sink,
+        store: options.store,
         group: (id, entries) => this.groups.receiveMail(id, entries),
         sync: this.#sync,
         contacts,

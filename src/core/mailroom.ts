@@ -1,4 +1,6 @@
-import { toFriendsChatError, type FriendsChatError } from '../errors.js';
+import { FriendsChatError, toFriendsChatError } from '../errors.js';
+import { Keyspace } from '../storage/keyspace.js';
+import type { Store } from '../storage/store.js';
 import type { SecurityWarningReason } from '../model/index.js';
 import type { Contacts } from './contacts.js';
 import type { Conversation } from './conversation.js';
@@ -8,6 +10,7 @@ import type { SessionSync } from './session-sync.js';
 
 export interface MailroomOptions {
   sink: MailboxSink;
+  store: Store;
   sync: SessionSync;
   contacts: Contacts;
   conversation(friendId: string): Conversation;
@@ -21,6 +24,9 @@ export interface MailroomOptions {
   /** A group's entries (see `GroupSync.receiveMail`): how many were stored, -1 for a group we are not in. */
   group(id: string, entries: unknown[]): Promise<number>;
 }
+
+/** Entries kept ahead of a gap, per conversation, at most (more fails the envelope: it comes again). */
+const MAX_HELD = 1024;
 
 /** What the mailroom did with each piece of mail it was handed. */
 export interface MailStats {
@@ -54,6 +60,8 @@ export class Mailroom {
   /** Per friend: how far our last receipt through their mailbox confirmed (this run). */
   readonly #receipted = new Map<string, number>();
   readonly #owed = new Map<string, { conversation: Conversation; delivered: number }>();
+  /** Conversations with entries held in the store ahead of a gap (see `#hold`). */
+  readonly #held = new Set<string>();
 
   constructor(options: MailroomOptions) {
     this.#o = options;
@@ -97,7 +105,13 @@ export class Mailroom {
     }
     const log = await conversation.log();
     const fresh = mail.entries.some((e) => !log.knows(String((e as { id?: unknown } | null)?.id)));
-    const { delivered, forged, authentic } = await this.#o.sync.accept(conversation, friend, mail.entries);
+    const { delivered: reached, forged, authentic, gap } = await this.#o.sync.accept(conversation, friend, mail.entries);
+    let delivered = reached;
+    // The broker does not keep the order (NATS delivers again what a closed page left after
+    // its ack_wait, behind newer mail): what lands ahead of a gap is kept in the store before
+    // the ack, so a page closed before the gap fills loses nothing.
+    if (gap && forged === 0) await this.#hold(conversation, mail.entries);
+    else if (this.#held.has(conversation.id)) delivered = await this.#retryHeld(conversation);
     // The friend's own widget never sends an entry it did not sign: someone else made this one.
     if (forged > 0) this.#refund(friend, 'forged');
     else if (authentic === 0) this.#refund(friend, 'malformed');
@@ -125,6 +139,49 @@ export class Mailroom {
     });
   }
 
+  /** Keeps the envelope's entries that are still ahead of the friend's head. */
+  async #hold(conversation: Conversation, entries: unknown[]): Promise<void> {
+    const key = Keyspace.mailHeld(conversation.id);
+    const held = await this.#ahead(conversation, [...((await this.#o.store.get<unknown[]>(key)) ?? []), ...entries]);
+    if (held.length > MAX_HELD) throw new FriendsChatError('storage-failed', 'too much mail ahead of a gap; it will be delivered again');
+    await this.#o.store.set(key, held);
+    this.#held.add(conversation.id);
+  }
+
+  /**
+   * The held entries once more mail arrived: those now in the log (this run's early entries
+   * followed the gap) are dropped; the rest are offered again once the next one is due (an
+   * earlier run's). Returns how far the friend's history now reaches.
+   */
+  async #retryHeld(conversation: Conversation): Promise<number> {
+    const key = Keyspace.mailHeld(conversation.id);
+    const log = await conversation.log();
+    const held = (await this.#o.store.get<unknown[]>(key)) ?? [];
+    let left = await this.#ahead(conversation, held);
+    const due = left.some((e) => (e as { seq: number }).seq === (log.head((e as { author: string }).author)?.seq ?? 0) + 1);
+    if (due) {
+      await this.#o.sync.accept(conversation, conversation.friendId, left);
+      left = await this.#ahead(conversation, left);
+    }
+    if (left.length === 0) {
+      await this.#o.store.del(key);
+      this.#held.delete(conversation.id);
+    } else if (left.length < held.length) await this.#o.store.set(key, left);
+    return log.head(conversation.friendId)?.seq ?? 0;
+  }
+
+  /** Entries past the author's head in the log, each once. */
+  async #ahead(conversation: Conversation, entries: unknown[]): Promise<unknown[]> {
+    const log = await conversation.log();
+    const seen = new Set<string>();
+    return entries.filter((value) => {
+      const e = value as { id?: unknown; author?: unknown; seq?: unknown } | null;
+      if (typeof e?.id !== 'string' || typeof e.author !== 'string' || typeof e.seq !== 'number' || seen.has(e.id)) return false;
+      seen.add(e.id);
+      return e.seq > (log.head(e.author)?.seq ?? 0);
+    });
+  }
+
   /** A group's entries, on the group's budget: signed by members, checked as group sync checks them. */
   async #group(id: string, entries: unknown[]): Promise<void> {
     if (!this.#budget.take(id)) return void this.stats.limited++;
@@ -143,6 +200,15 @@ export class Mailroom {
   /** The mailbox is up: friends without a live session get what waits in their outboxes. */
   async flush(): Promise<void> {
     for (const { conversation, delivered } of [...this.#owed.values()]) void this.#receipt(conversation, delivered);
+    // Entries an earlier run held ahead of a gap: the mail that fills it may be on its way.
+    for (const contact of this.#o.contacts.all()) {
+      if (contact.state !== 'friend') continue;
+      const conversation = this.#o.conversation(contact.id);
+      if (!this.#held.has(conversation.id) && (await this.#o.store.get(Keyspace.mailHeld(conversation.id))) === undefined) continue;
+      this.#held.add(conversation.id);
+      const delivered = await this.#retryHeld(conversation).catch((error) => (this.#o.onError(toFriendsChatError(error, 'storage-failed')), 0));
+      void this.#receipt(conversation, delivered);
+    }
     for (const contact of this.#o.contacts.all()) {
       if (contact.state !== 'friend' || this.#o.live(contact.id)) continue;
       await this.#o.sink.deliver(this.#o.conversation(contact.id), contact.id).catch((error) => this.#o.onError(toFriendsChatError(error, 'signaling-failed')));

@@ -19,6 +19,8 @@ export const Keyspace = {
   log: (conversationId: string, part: 'index' | 'dir' | 'forks' | `page:${number}`): string => `log:${conversationId}:${part}`,
   /** The IDs of the groups this profile is or was in (docs/groups.md). */
   groups: 'groups',
+  /** A friend's entries that came through the mailbox ahead of a gap, kept until it fills. */
+  mailHeld: (conversationId: string): string => `mail-held:${conversationId}`,
   /** How far each side of a conversation has got (delivered, read; per member in a group). */
   receipts: (conversationId: string): string => `receipts:${conversationId}`,
   /** What the composer held for a conversation and was not sent (this device only). */
