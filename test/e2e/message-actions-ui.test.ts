@@ -1,8 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import axe from 'axe-core';
 import { waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget } from '../helpers/widgets.js';
+import { violations } from '../helpers/axe.js';
 
 function thread(el: Element): ShadowRoot {
   return el.shadowRoot!.querySelector('friends-chat-thread')!.shadowRoot!;
@@ -15,11 +15,6 @@ function deepActive(): Element | null {
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active;
 }
-async function violations(el: Element): Promise<string[]> {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('reply, react, edit and delete in the UI, between two widgets', function () {
   this.timeout(90000);
   afterEach(() => {

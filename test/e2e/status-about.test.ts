@@ -1,18 +1,13 @@
 import { expect } from '@esm-bundle/chai';
-import axe from 'axe-core';
 import type { FriendsChatError } from '../../src/errors.js';
 import { waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget, type Mounted } from '../helpers/widgets.js';
+import { violations } from '../helpers/axe.js';
 
 const rosterOf = (m: Mounted): ShadowRoot => m.el.shadowRoot!.querySelector('friends-chat-roster')!.shadowRoot!;
 const entryOf = (m: Mounted, name: string): HTMLButtonElement | undefined =>
   [...rosterOf(m).querySelectorAll<HTMLButtonElement>('button.friend')].find((b) => b.querySelector('.name')?.textContent?.includes(name));
 const friendOf = (m: Mounted, id: string) => m.el.friends.find((f) => f.id === id);
-
-async function violations(el: Element): Promise<string[]> {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('status and about text between widgets', function () {
   this.timeout(120000);

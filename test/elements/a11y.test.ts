@@ -1,12 +1,7 @@
 import { expect } from '@esm-bundle/chai';
-import axe from 'axe-core';
 import { waitUntil } from '../helpers/env.js';
 import { mountWidget } from '../helpers/widgets.js';
-
-async function violations(el: Element): Promise<string[]> {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+import { violations } from '../helpers/axe.js';
 
 describe('accessibility (axe-core)', function () {
   this.timeout(90000);

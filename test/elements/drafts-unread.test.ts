@@ -1,6 +1,5 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import axe from 'axe-core';
 import { createStore, keys, set } from 'idb-keyval';
 import type { FriendsChatElement } from '../../src/elements/friends-chat.js';
 import { DRAFT_DELAY } from '../../src/elements/models/draft-model.js';
@@ -8,6 +7,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { seedConversations } from '../helpers/seed-history.js';
 import { uniqueProfile, waitForEvent, waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget, type Mounted } from '../helpers/widgets.js';
+import { violations } from '../helpers/axe.js';
 
 const thread = (el: FriendsChatElement): ShadowRoot => el.shadowRoot!.querySelector('friends-chat-thread')!.shadowRoot!;
 const composer = (el: FriendsChatElement): HTMLTextAreaElement => thread(el).querySelector('textarea')!;
@@ -110,8 +110,7 @@ describe('drafts and the unread line', function () {
       const button = async (): Promise<HTMLButtonElement | null> => thread(alice.el).querySelector<HTMLButtonElement>('button.jump-unread');
       await waitUntil(async () => !!(await button()), 'the jump button shows');
       expect((await button())!.textContent).to.equal('Jump to first unread');
-      const violations = (await axe.run(alice.el, { resultTypes: ['violations'] })).violations;
-      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + ' ' + n.failureSummary).join(', ')}`)).to.deep.equal([]);
+      expect(await violations(alice.el)).to.deep.equal([]);
       (await button())!.focus();
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => deepActive() === thread(alice.el).querySelector(`[data-id="${first.id}"]`), 'the first unread has focus');

@@ -1,9 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import axe from 'axe-core';
 import { seedConversations } from '../helpers/seed-history.js';
 import { uniqueProfile, waitUntil } from '../helpers/env.js';
 import { mountWidget } from '../helpers/widgets.js';
+import { violations } from '../helpers/axe.js';
 
 function thread(el: Element): ShadowRoot {
   return el.shadowRoot!.querySelector('friends-chat-thread')!.shadowRoot!;
@@ -12,10 +12,6 @@ function deepActive(): Element | null {
   let active: Element | null = document.activeElement;
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active;
-}
-async function violations(el: Element): Promise<string[]> {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 async function openThread(attributes: Record<string, string> = {}) {
   const profile = uniqueProfile('emoji');

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
-import axe from 'axe-core';
 import { waitUntil } from '../helpers/env.js';
 import { mountWidget } from '../helpers/widgets.js';
+import { violations } from '../helpers/axe.js';
 
 function roster(el: Element): ShadowRoot {
   return el.shadowRoot!.querySelector('friends-chat-roster')!.shadowRoot!;
@@ -9,11 +9,6 @@ function roster(el: Element): ShadowRoot {
 
 function buttons(root: ShadowRoot): string[] {
   return [...root.querySelectorAll('button')].map((b) => b.textContent!.trim());
-}
-
-async function violations(el: Element): Promise<string[]> {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe('the first run, and adding friends later', function () {

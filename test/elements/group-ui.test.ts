@@ -1,13 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import axe from 'axe-core';
 import { waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget } from '../helpers/widgets.js';
-
-async function violations(el: Element): Promise<string[]> {
-  const result = await axe.run(el, { resultTypes: ['violations'] });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+import { violations } from '../helpers/axe.js';
 
 /** Presses Tab until the focused element (deep in shadow roots) matches, at most 60 times. */
 async function tabTo(matches: (el: Element) => boolean): Promise<void> {

@@ -1,11 +1,11 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import axe from 'axe-core';
 import { createStore, keys } from 'idb-keyval';
 import type { FriendsChatError } from '../../src/errors.js';
 import { seedConversations, type SeedEntry } from '../helpers/seed-history.js';
 import { uniqueProfile, waitForEvent, waitUntil } from '../helpers/env.js';
 import { mountWidget } from '../helpers/widgets.js';
+import { violations } from '../helpers/axe.js';
 
 const TOTAL = 3000;
 /** Conversation 0: a few German texts among numbered ones, an edit and a deletion near the end. */
@@ -101,8 +101,7 @@ describe('searching the history', function () {
       // Peer text stays text: the <b> in it is shown, not made bold.
       expect(panel(el).querySelector('li b')).to.equal(null);
       expect(panel(el).querySelector('li')!.textContent).to.contain('<b>bold</b>');
-      const result = await axe.run(el, { resultTypes: ['violations'] });
-      expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + ' ' + n.failureSummary).join(', ')}`)).to.deep.equal([]);
+      expect(await violations(el)).to.deep.equal([]);
       // Only in this conversation: the café of the other one is not found.
       const input = panel(el).querySelector('#q') as HTMLInputElement;
       input.value = 'café';

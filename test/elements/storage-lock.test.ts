@@ -1,5 +1,4 @@
 import { expect } from '@esm-bundle/chai';
-import axe from 'axe-core';
 import { createStore, entries, get as rawGet, set as rawSet, type UseStore } from 'idb-keyval';
 import { StorageLock, LOCK_KEY } from '../../src/app/storage-lock.js';
 import { directConversationId } from '../../src/log/conversation-id.js';
@@ -13,6 +12,7 @@ import type { FriendsChatElement } from '../../src/elements/friends-chat.js';
 import type { FriendsChatErrorEvent } from '../../src/events/error-event.js';
 import { NO_ICE, signalingUrl, uniqueProfile, waitForEvent, waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget, type Mounted } from '../helpers/widgets.js';
+import { violations } from '../helpers/axe.js';
 
 const PASS = 'correct horse battery';
 
@@ -62,6 +62,25 @@ function contains(hay: Uint8Array, needle: Uint8Array): boolean {
 async function sealedView(profile: string): Promise<SealedStore> {
   const record = checkLockRecord(await rawGet(LOCK_KEY, raw(profile)));
   return SealedStore.open(new IdbStore(profile), await unwrapDataKey(record, PASS), () => {});
+}
+
+/**
+ * Reopens a profile whose log page was damaged: it unlocks, reports `storage-tampered`, shows
+ * nothing of `hidden`, keeps the friend, and still chats with `bob`.
+ */
+async function expectReportedAndWorking(profile: string, bob: Mounted, hidden: string): Promise<void> {
+  const friend = bob.el.profileId;
+  const again = await mountLocked(profile);
+  await unlockAndWait(again.el);
+  const me = again.el.profileId;
+  const shown = await again.el.history(friend).catch(() => []);
+  expect(shown.map((m) => m.text)).to.not.include(hidden);
+  await waitUntil(() => again.errors.some((e) => e.code === 'storage-tampered'), 'the damage is reported');
+  expect(again.el.shadowRoot!.textContent).to.not.contain(hidden);
+  expect(again.el.friends.find((f) => f.id === friend)?.state).to.equal('friend');
+  await waitUntil(() => again.el.friends.some((f) => f.id === friend && f.presence === 'online'), 'reconnects', 30000);
+  await again.el.sendMessage(friend, 'still working');
+  await waitUntil(async () => (await bob.el.history(me)).some((m) => m.text === 'still working'), 'Bob receives');
 }
 
 function form(el: FriendsChatElement): HTMLElement | null {
@@ -155,16 +174,7 @@ describe('<friends-chat> storage lock', function () {
     bytes[40]! ^= 0x40;
     await rawSet(page, bytes, raw(profile));
 
-    const again = await mountLocked(profile);
-    await unlockAndWait(again.el);
-    const shown = await again.el.history(friend).catch(() => []);
-    expect(shown.map((m) => m.text)).to.not.include('this page will be altered');
-    await waitUntil(() => again.errors.some((e) => e.code === 'storage-tampered'), 'the damage is reported');
-    expect(again.el.shadowRoot!.textContent).to.not.contain('this page will be altered');
-    expect(again.el.friends.find((f) => f.id === friend)?.state).to.equal('friend');
-    await waitUntil(() => again.el.friends.some((f) => f.id === friend && f.presence === 'online'), 'reconnects', 30000);
-    await again.el.sendMessage(friend, 'still working');
-    await waitUntil(async () => (await bob.el.history(me)).some((m) => m.text === 'still working'), 'Bob receives');
+    await expectReportedAndWorking(profile, bob, 'this page will be altered');
   });
 
   it('reports a log page put back from an older copy as storage-tampered, never shows it, and keeps working', async () => {
@@ -186,15 +196,7 @@ describe('<friends-chat> storage lock', function () {
     await new Promise((r) => setTimeout(r, 200));
     await rawSet(page, old, raw(profile));
 
-    const again = await mountLocked(profile);
-    await unlockAndWait(again.el);
-    const shown = await again.el.history(friend).catch(() => []);
-    expect(shown.map((m) => m.text)).to.not.include('the old copy has only this');
-    await waitUntil(() => again.errors.some((e) => e.code === 'storage-tampered'), 'the old copy is reported');
-    expect(again.el.shadowRoot!.textContent).to.not.contain('the old copy has only this');
-    await waitUntil(() => again.el.friends.some((f) => f.id === friend && f.presence === 'online'), 'reconnects', 30000);
-    await again.el.sendMessage(friend, 'still working');
-    await waitUntil(async () => (await bob.el.history(me)).some((m) => m.text === 'still working'), 'Bob receives');
+    await expectReportedAndWorking(profile, bob, 'the old copy has only this');
   });
 
   it('opens with the passphrase and everything there after a crash halfway through enabling the lock', async () => {
@@ -274,8 +276,7 @@ describe('<friends-chat> storage lock', function () {
     const profile = uniqueProfile('lock');
     for (const theme of ['light', 'dark']) {
       const { el } = await mountLocked(uniqueProfile('lock'), { lock: 'passphrase', theme });
-      const result = await axe.run(el, { resultTypes: ['violations'] });
-      expect(result.violations.map((v) => v.id), theme).to.deep.equal([]);
+      expect(await violations(el), theme).to.deep.equal([]);
       el.remove();
     }
     const { el } = await mountLocked(profile, { lock: 'passphrase', lang: 'de' });

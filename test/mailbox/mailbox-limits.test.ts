@@ -1,38 +1,16 @@
 import { expect } from '@esm-bundle/chai';
-import type { MailLimit } from '../../src/core/mail-budget.js';
 import { Identity } from '../../src/identity/identity.js';
-import { Inbox, MAX_ENVELOPE, mailboxClientId, mailboxTopic, sealEnvelope } from '../../src/mailbox/index.js';
+import { MAX_ENVELOPE, mailboxTopic, sealEnvelope } from '../../src/mailbox/index.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
 import { MailboxClient } from '../../src/transport/mqtt/mailbox-client.js';
 import { utf8 } from '../../src/util/bytes.js';
 import { waitUntil } from '../helpers/env.js';
-import { befriend, startPeer, texts, type TestPeer } from '../helpers/engine.js';
+import { befriend, texts, type TestPeer } from '../helpers/engine.js';
 import { WIDEST, hexId, mqttEnv, spy } from '../transport/mqtt-env.js';
 import { createEntry } from '../../src/log/entry.js';
 import { directConversationId } from '../../src/log/conversation-id.js';
-
-/** An engine on the loopback network with a real mailbox on the test run's MQTT broker. */
-interface MailPeer {
-  peer: TestPeer;
-  client: MailboxClient;
-  stop(): void;
-}
-
-async function mailPeer(network: LoopbackNetwork, store: MemoryStore, mailLimit?: MailLimit): Promise<MailPeer> {
-  const { ws } = await mqttEnv();
-  const identity = await Identity.load(store);
-  const topic = mailboxTopic(identity.dh.publicKey);
-  let peer: TestPeer | undefined;
-  const inbox = new Inbox({ topic, own: identity.dh, deliver: (payload) => (peer ? peer.engine.receiveMail(payload) : Promise.reject(new Error('not started'))) });
-  const client = new MailboxClient({ urls: ws, clientId: mailboxClientId(identity.signing.privateKey), topic, onEnvelope: inbox.receive, maxEnvelope: MAX_ENVELOPE });
-  peer = await startPeer(network, store, { mailbox: client, ...(mailLimit ? { mailLimit } : {}) });
-  const started = peer;
-  client.onState((state) => state === 'online' && void started.engine.flushMailbox());
-  client.start();
-  await waitUntil(() => client.state === 'online', 'the mailbox is connected', 60000);
-  return { peer, client, stop: () => (client.close(), started.engine.stop()) };
-}
+import { mailPeer } from '../helpers/mail-peer.js';
 
 /** `n` messages from `from` to `to`, each its own envelope while `to` is away. */
 async function sendMany(from: TestPeer, to: string, n: number, prefix: string): Promise<string[]> {

@@ -1,28 +1,12 @@
 import { expect } from '@esm-bundle/chai';
-import { Identity } from '../../src/identity/identity.js';
-import { Inbox, MAX_ENVELOPE, mailboxClientId, mailboxTopic } from '../../src/mailbox/index.js';
+import { MAX_ENVELOPE, mailboxTopic } from '../../src/mailbox/index.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { LoopbackNetwork } from '../../src/transport/loopback/loopback-network.js';
 import { MailboxClient } from '../../src/transport/mqtt/mailbox-client.js';
 import { waitUntil } from '../helpers/env.js';
-import { befriend, startPeer, texts, type TestPeer } from '../helpers/engine.js';
+import { befriend, startPeer, texts } from '../helpers/engine.js';
 import { WIDEST, hexId, mqttEnv, spy } from '../transport/mqtt-env.js';
-
-/** An engine on the loopback network with a real mailbox on the test run's broker. */
-async function mailPeer(network: LoopbackNetwork, store: MemoryStore): Promise<{ peer: TestPeer; client: MailboxClient; stop(): void }> {
-  const { ws } = await mqttEnv();
-  const identity = await Identity.load(store);
-  const topic = mailboxTopic(identity.dh.publicKey);
-  let peer: TestPeer | undefined;
-  const inbox = new Inbox({ topic, own: identity.dh, deliver: (payload) => (peer ? peer.engine.receiveMail(payload) : Promise.reject(new Error('not started'))) });
-  const client = new MailboxClient({ urls: ws, clientId: mailboxClientId(identity.signing.privateKey), topic, onEnvelope: inbox.receive, maxEnvelope: MAX_ENVELOPE });
-  peer = await startPeer(network, store, { mailbox: client });
-  const started = peer;
-  client.onState((state) => state === 'online' && void started.engine.flushMailbox());
-  client.start();
-  await waitUntil(() => client.state === 'online', 'the mailbox is connected', 60000);
-  return { peer, client, stop: () => (client.close(), started.engine.stop()) };
-}
+import { mailPeer } from '../helpers/mail-peer.js';
 
 describe('mailbox envelopes out of order', function () {
   this.timeout(180000);
