@@ -109,7 +109,9 @@ export function renderChat(v: ChatView): TemplateResult {
           .inviteUsedBy=${v.inviteUsedBy}
           .dropped=${v.droppedRequests}
         ></friends-chat-roster>
-        <friends-chat-group-list .groups=${v.groups} .friends=${v.friends} .names=${v.names} .selected=${v.thread.friendId}></friends-chat-group-list>
+        ${v.groups.length || v.friends.some((f) => f.state === 'friend')
+          ? html`<friends-chat-group-list .groups=${v.groups} .friends=${v.friends} .names=${v.names} .selected=${v.thread.friendId}></friends-chat-group-list>`
+          : nothing /* groups are made from friends: the first run shows only its two actions */}
         </div>
         ${selected
           ? html`<div class="main">${v.group ? html`<friends-chat-group-panel .group=${v.group} .friends=${v.friends} .nameOf=${v.nameOf} .me=${v.profileId}></friends-chat-group-panel>` : nothing}<friends-chat-thread

@@ -23,6 +23,7 @@ describe('the first run, and adding friends later', function () {
     expect(r.querySelector('.intro')!.textContent).to.contain('no server can read them');
     expect(buttons(r)).to.deep.equal(['Invite a friend', 'I have an invite']);
     expect(r.querySelector('#add'), 'no form until asked for').to.equal(null);
+    expect(el.shadowRoot!.querySelector('friends-chat-group-list'), 'no groups before there are friends').to.equal(null);
     expect(el.shadowRoot!.textContent, 'the own ID is not on the main view').not.to.contain(el.profileId);
 
     (el.shadowRoot!.querySelector('button.settings-toggle') as HTMLButtonElement).click();
