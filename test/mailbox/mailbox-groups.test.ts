@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import type { FriendsChatGroupEvent } from '../../src/events/group-event.js';
 import { uniqueProfile, waitUntil } from '../helpers/env.js';
 import { makeFriends, mountWidget, type Mounted } from '../helpers/widgets.js';
-import { mqttEnv } from '../transport/mqtt-env.js';
+import { WIDEST, mqttEnv, spy } from '../transport/mqtt-env.js';
 
 const history = async (m: Mounted, groupId: string): Promise<{ id: string; text: string }[]> =>
   (await m.el.history(groupId, { limit: 200 })).map((x) => ({ id: x.id, text: x.system ? `[${x.system.op}]` : x.text }));
@@ -34,6 +34,10 @@ describe('group messages through the mailbox', function () {
       'Alice and Bob see Carol go',
       30000,
     );
+    // Watches the mail go by, so Alice and Bob close their pages only once it is on the broker.
+    const env = await mqttEnv();
+    const watcher = await spy(env.ws, WIDEST[env.kind]);
+    const mail = () => watcher.seen.filter((m) => m.topic.startsWith('fc1/m/')).length;
     const texts: string[] = [];
     for (let i = 0; i < 6; i++) {
       const [author, name] = i % 2 ? [bob, 'Bob'] : [alice, 'Alice'];
@@ -45,7 +49,14 @@ describe('group messages through the mailbox', function () {
     const expected = await history(alice, group.id);
     expect(expected.map((m) => m.text)).to.deep.equal(['[create]', ...texts]);
     expect(await history(bob, group.id)).to.deep.equal(expected);
-    await new Promise((r) => setTimeout(r, 500)); // the last envelopes reach the broker
+    // The last envelopes reach the broker (a replicated NATS stream acknowledges slowly, and
+    // the widgets batch what is written while an envelope waits): no new mail for 2 s.
+    for (let seen = -1; seen !== mail(); ) {
+      seen = mail();
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    expect(mail(), 'group mail went through the broker').to.be.greaterThan(0);
+    watcher.close();
     alice.el.remove();
     bob.el.remove();
 
