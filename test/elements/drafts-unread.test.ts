@@ -160,9 +160,9 @@ describe('drafts and the unread line', function () {
     await el.open(a!);
     await waitUntil(() => texts(el).includes('message 2999'), 'the newest page');
     expect(thread(el).querySelector('.unread'), 'not loaded yet').to.equal(null);
-    const button = thread(el).querySelector<HTMLButtonElement>('button.jump-unread');
-    expect(button, 'the jump button').to.not.equal(null);
-    button!.click();
+    // The button comes once the first unread is looked up (after the newest page shows).
+    await waitUntil(() => !!thread(el).querySelector('button.jump-unread'), 'the jump button');
+    thread(el).querySelector<HTMLButtonElement>('button.jump-unread')!.click();
     await waitUntil(() => deepActive() === thread(el).querySelector(`[data-id="${id(200)}"]`), 'the first unread (message 200) has focus');
     expect((thread(el).querySelector('.unread')!.nextElementSibling as HTMLElement).dataset['id']).to.equal(id(200));
     // A window opened around an old message does not then scroll to its end.
