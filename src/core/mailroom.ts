@@ -62,6 +62,7 @@ export class Mailroom {
   readonly #owed = new Map<string, { conversation: Conversation; delivered: number }>();
   /** Conversations with entries held in the store ahead of a gap (see `#hold`). */
   readonly #held = new Set<string>();
+  #scannedHeld = false;
 
   constructor(options: MailroomOptions) {
     this.#o = options;
@@ -200,7 +201,14 @@ export class Mailroom {
   /** The mailbox is up: friends without a live session get what waits in their outboxes. */
   async flush(): Promise<void> {
     for (const { conversation, delivered } of [...this.#owed.values()]) void this.#receipt(conversation, delivered);
-    // Entries an earlier run held ahead of a gap: the mail that fills it may be on its way.
+    for (const contact of this.#o.contacts.all()) {
+      if (contact.state !== 'friend' || this.#o.live(contact.id)) continue;
+      await this.#o.sink.deliver(this.#o.conversation(contact.id), contact.id).catch((error) => this.#o.onError(toFriendsChatError(error, 'signaling-failed')));
+    }
+    // Once a run, after the outbox went: entries an earlier run held ahead of a gap (later
+    // ones are in `#held` as they are held). The mail that fills the gap may be on its way.
+    if (this.#scannedHeld) return;
+    this.#scannedHeld = true;
     for (const contact of this.#o.contacts.all()) {
       if (contact.state !== 'friend') continue;
       const conversation = this.#o.conversation(contact.id);
@@ -208,10 +216,6 @@ export class Mailroom {
       this.#held.add(conversation.id);
       const delivered = await this.#retryHeld(conversation).catch((error) => (this.#o.onError(toFriendsChatError(error, 'storage-failed')), 0));
       void this.#receipt(conversation, delivered);
-    }
-    for (const contact of this.#o.contacts.all()) {
-      if (contact.state !== 'friend' || this.#o.live(contact.id)) continue;
-      await this.#o.sink.deliver(this.#o.conversation(contact.id), contact.id).catch((error) => this.#o.onError(toFriendsChatError(error, 'signaling-failed')));
     }
   }
 }
