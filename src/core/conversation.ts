@@ -7,6 +7,7 @@ import { Keyspace } from '../storage/keyspace.js';
 import type { Store } from '../storage/store.js';
 import { actionBody, isMessageKind } from './actions.js';
 import { EarlyEntries } from './early-entries.js';
+import { Serial } from '../util/serial.js';
 
 /** How far each side of a one-to-one conversation has got, persisted. */
 export interface Receipts {
@@ -62,7 +63,7 @@ export class Conversation {
   #outbox: Promise<Entry[]> | undefined;
   #receiptsWrite: Promise<void> = Promise.resolve();
   #receiptsQueued: Promise<void> | null = null;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new Serial();
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
@@ -312,9 +313,7 @@ export class Conversation {
   }
 
   serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.#queue.catch(() => {}).then(run);
-    this.#queue = next;
-    return next;
+    return this.#queue.run(run);
   }
 
   /**

@@ -19,6 +19,7 @@ import {
   type KeyBody,
 } from './group-keys.js';
 import { applyMemberOp, copyMembership, foldMembership, membershipOrder, parseMemberOp, type MemberOp, type Membership } from './group-membership.js';
+import { Serial } from '../util/serial.js';
 
 export interface GroupContext {
   store: Store;
@@ -70,7 +71,7 @@ export class Group {
   readonly #chains = new Map<string, SenderChain | null>();
   /** Own messages sent in the current epoch. */
   #sentInEpoch = 0;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new Serial();
 
   private constructor(id: string, context: GroupContext, log: ConversationLog) {
     this.id = id;
@@ -358,8 +359,6 @@ export class Group {
   }
 
   #serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.#queue.catch(() => {}).then(run);
-    this.#queue = next;
-    return next;
+    return this.#queue.run(run);
   }
 }

@@ -4,6 +4,7 @@ import { compareEntries, isExpired, type Entry } from './entry.js';
 import { EntryIds, type FullIndex } from './entry-ids.js';
 import { GroupCommit } from './group-commit.js';
 import { LogPages } from './log-pages.js';
+import { Serial } from '../util/serial.js';
 
 /** Pages hold a few hundred entries; a page that grows past MAX splits in two. */
 export const PAGE_TARGET = 100;
@@ -66,7 +67,7 @@ export class ConversationLog {
   #dir: PageMeta[];
   readonly #pages: LogPages;
   readonly #ids: EntryIds;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new Serial();
   readonly #commits: GroupCommit;
   /** Writes of the batch being appended: a page evicted from the cache is read from here first. */
   #pending: Map<string, unknown> | null = null;
@@ -406,9 +407,7 @@ export class ConversationLog {
   }
 
   #serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.#queue.catch(() => {}).then(run);
-    this.#queue = next;
-    return next;
+    return this.#queue.run(run);
   }
 }
 

@@ -2,6 +2,7 @@ import { hmacSha256, randomBytes } from '../crypto/index.js';
 import { aesKey, aesOpen, aesSeal, hmacKey, mac } from '../crypto/subtle.js';
 import { FriendsChatError } from '../errors.js';
 import { concat, toBase64Url, utf8 } from '../util/bytes.js';
+import { Serial } from '../util/serial.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
 import { RecordVersions, isVersionsName, type VersionsRoot, type VersionsShard } from './record-versions.js';
 import type { Store } from './store.js';
@@ -35,7 +36,7 @@ export class SealedStore implements Store {
   readonly #diskNames = new Map<string, string>();
   readonly #reported = new Set<string>();
   #versions = RecordVersions.fresh();
-  #writes: Promise<unknown> = Promise.resolve();
+  readonly #writes = new Serial();
 
   private constructor(raw: Store, aes: CryptoKey, names: CryptoKey, onTampered: (error: FriendsChatError) => void) {
     this.#raw = raw;
@@ -166,9 +167,7 @@ export class SealedStore implements Store {
       await this.#raw.setMany([...records, ...sealedIndex]);
       commit();
     };
-    const next = this.#writes.catch(() => {}).then(run);
-    this.#writes = next;
-    return next;
+    return this.#writes.run(run);
   }
 
   /** Opens every record to learn its name: slow, and only a removal or a migration needs it. */
@@ -186,7 +185,7 @@ export class SealedStore implements Store {
 
   /** Removes every sealed record and the version index; the lock itself stays. */
   async clear(): Promise<void> {
-    await this.#writes.catch(() => {});
+    await this.#writes.settled();
     await this.#raw.delMany((await this.#raw.keys()).filter((k) => isSealedName(k) || isVersionsName(k)));
     this.#versions = RecordVersions.fresh();
   }
