@@ -39,7 +39,8 @@ const shardName = (n: number): string => `~v.${n.toString(16)}`;
 export class RecordVersions {
   #w: number;
   readonly #shards: number[];
-  readonly #of = new Map<string, number>();
+  /** Per shard: disk name → generation (so a write rebuilds only the shards it touched). */
+  readonly #of = Array.from({ length: SHARDS }, () => new Map<string, number>());
 
   private constructor(w: number, shards: number[]) {
     this.#w = w;
@@ -66,7 +67,7 @@ export class RecordVersions {
       const shard = shards[n];
       const trusted = (shard?.w ?? 0) === counts[n];
       if (!trusted) stale.push(n);
-      for (const [disk, w] of Object.entries(shard?.m ?? {})) if (Number.isSafeInteger(w)) versions.#of.set(disk, trusted ? w : DISTRUSTED);
+      for (const [disk, w] of Object.entries(shard?.m ?? {})) if (Number.isSafeInteger(w)) versions.#of[n]!.set(disk, trusted ? w : DISTRUSTED);
     }
     return { versions, stale };
   }
@@ -85,7 +86,7 @@ export class RecordVersions {
   }
 
   expectation(disk: string): number | undefined {
-    return this.#of.get(disk);
+    return this.#of[shardOf(disk)]!.get(disk);
   }
 
   /** The generation the next batch is written in. */
@@ -106,8 +107,7 @@ export class RecordVersions {
     const counts = this.#shards.map((c, n) => (touched.has(n) ? w : c));
     const records: [string, VersionsRoot | VersionsShard][] = [[VERSIONS_ROOT, { w, s: counts }]];
     for (const n of touched) {
-      const m: Record<string, number> = {};
-      for (const [disk, v] of this.#of) if (shardOf(disk) === n) m[disk] = v;
+      const m: Record<string, number> = Object.fromEntries(this.#of[n]!);
       for (const [disk, v] of changes) if (shardOf(disk) === n) m[disk] = v;
       records.push([shardName(n), { w, m }]);
     }
@@ -116,7 +116,7 @@ export class RecordVersions {
       commit: () => {
         this.#w = w;
         for (const n of touched) this.#shards[n] = w;
-        for (const [disk, v] of changes) this.#of.set(disk, v);
+        for (const [disk, v] of changes) this.#of[shardOf(disk)]!.set(disk, v);
       },
     };
   }
